@@ -189,6 +189,45 @@ public abstract class ChannelLayerContract {
     }
 
     @Test
+    void receivesCancelledWhileMessagesArriveLoseAndDuplicateNothing() throws Exception {
+        int count = 2_000;
+        ChannelLayer layer = newLayer(LayerOptions.builder().capacity(count).build());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (String channel : List.of(name("racing"), layer.newChannel("racing"))) {
+                // Half of the receives are cancelled as soon as they exist, racing the sender; a
+                // cancel that loses the race means that receive got a message, which counts.
+                Future<List<Long>> receiver = pool.submit(() -> {
+                    List<Long> got = new ArrayList<>(count);
+                    while (got.size() < count) {
+                        CompletableFuture<Message> receive = layer.receive(channel).toCompletableFuture();
+                        if ((got.size() & 1) == 0 && receive.cancel(true)) {
+                            continue;
+                        }
+                        got.add(await(receive).getLong("n"));
+                    }
+                    return got;
+                });
+                Future<?> sender = pool.submit(() -> {
+                    for (int n = 0; n < count; n++) {
+                        await(layer.send(channel, Message.of("type", "race", "n", n)));
+                    }
+                });
+                sender.get(patience().toMillis() * 3, TimeUnit.MILLISECONDS);
+                List<Long> got = receiver.get(patience().toMillis() * 3, TimeUnit.MILLISECONDS);
+                List<Long> expected = new ArrayList<>(count);
+                for (long n = 0; n < count; n++) {
+                    expected.add(n);
+                }
+                assertThat(got).as("every message on %s once, in order", channel).isEqualTo(expected);
+                assertNothingArrives(layer, channel);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void competingReceiversOnOneChannelEachTakeADifferentMessage() {
         ChannelLayer layer = newLayer();
         String channel = name("compete");
