@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * treated as gone.
  *
  * <h2>Memory and threads</h2>
- * Memory follows live use: a channel with no queued message and no waiting receiver takes no
- * memory (names from {@link #newChannel(String)} cost nothing until used), a group with no
- * member is removed, and a cancelled receive leaves nothing behind. A waiting receive holds no
+ * Memory follows live use: names from {@link #newChannel(String)} cost nothing until used, a
+ * channel drained of messages and waiting receivers is removed by the next sweep (it is kept
+ * until then so that a busy channel is not rebuilt for every message), a group with no member
+ * is removed at once, and a cancelled receive leaves nothing behind. A waiting receive holds no
  * thread: it is a {@link CompletableFuture} parked in the channel's queue. One daemon thread
  * per layer sweeps once a second, dropping expired messages and lapsed memberships of channels
  * nobody touches; it skips channels and groups with nothing due without locking them, so an
@@ -72,7 +74,10 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     private final String name;
     private final long expiryNanos;
     private final long groupExpiryNanos;
-    /** Channels with queued messages or waiting receivers; an idle channel has no entry. */
+    /**
+     * Channels with queued messages or waiting receivers, and channels drained since the last
+     * sweep; a channel idle for a sweep period has no entry.
+     */
     private final ConcurrentHashMap<String, ChannelQueue> channels = new ConcurrentHashMap<>();
     /** Groups with at least one member. */
     private final ConcurrentHashMap<String, Group> groups = new ConcurrentHashMap<>();
@@ -132,40 +137,28 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     @Override
     public CompletionStage<Message> receive(String channel) {
         ChannelNames.requireValidChannel(channel);
-        if (ChannelNames.isProcessLocal(channel) && !ChannelNames.nonLocalPart(channel).endsWith(localMarker)) {
+        if (!mayReceiveOn(channel)) {
             throw new IllegalArgumentException("channel '" + channel + "' is process-local to another layer");
         }
         if (closed) {
             return CompletableFuture.failedFuture(closedException("receive"));
         }
-        CompletableFuture<Message> waiter = new CompletableFuture<>();
-        Message[] taken = new Message[1];
-        boolean[] expired = new boolean[1];
-        channels.compute(channel, (k, q) -> {
-            if (q == null) {
-                q = new ChannelQueue();
-            }
-            expired[0] = q.dropExpired(System.nanoTime(), expiryNanos);
-            if (!q.messages.isEmpty()) {
-                taken[0] = q.messages.poll().message;
-            } else {
-                q.waiters.add(waiter);
-            }
-            q.publishHead();
-            return q.isEmpty() ? null : q;
-        });
-        if (expired[0]) {
+        Take take = new Take();
+        channels.compute(channel, take);
+        if (take.expired) {
             leaveAllGroups(channel);
         }
-        if (taken[0] != null) {
-            return CompletableFuture.completedFuture(taken[0]);
+        if (take.taken != null) {
+            return CompletableFuture.completedFuture(take.taken);
         }
+        CompletableFuture<Message> waiter = take.waiter;
         // A cancelled or timed-out receive leaves the queue, so no message is handed to it and
         // an abandoned channel takes no memory.
         waiter.whenComplete((m, e) -> {
             if (e != null) {
                 channels.computeIfPresent(channel, (k, q) -> {
-                    q.waiters.remove(waiter);
+                    q.removeWaiter(waiter);
+                    q.publish();
                     return q.isEmpty() ? null : q;
                 });
             }
@@ -269,7 +262,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         for (String channel : channels.keySet()) {
             channels.computeIfPresent(channel, (k, q) -> {
                 q.messages.clear();
-                q.publishHead();
+                q.publish();
                 return q.isEmpty() ? null : q;
             });
         }
@@ -286,8 +279,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         List<CompletableFuture<Message>> waiting = new ArrayList<>();
         for (String channel : channels.keySet()) {
             channels.computeIfPresent(channel, (k, q) -> {
-                waiting.addAll(q.waiters);
-                q.waiters.clear();
+                waiting.addAll(q.drainWaiters());
                 q.messages.clear();
                 return null;
             });
@@ -300,8 +292,9 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     }
 
     /**
-     * Returns how many channels currently hold messages or waiting receivers. For monitoring
-     * and tests: an idle layer reports 0.
+     * Returns how many channels currently hold messages or waiting receivers, plus channels
+     * drained since the last sweep (about a second). For monitoring and tests: a layer idle
+     * for a sweep period reports 0.
      *
      * @return the number of live channel queues
      */
@@ -342,41 +335,32 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     /** Queues or hands over a message; returns false if the channel is full. Never throws. */
     private boolean enqueue(String channel, Message message) {
-        int capacity = options.capacityFor(channel);
+        Put put = new Put(message, options.capacityFor(channel));
         while (true) {
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Message>[] handTo = new CompletableFuture[1];
-            boolean[] full = new boolean[1];
-            boolean[] expired = new boolean[1];
-            channels.compute(channel, (k, q) -> {
-                if (q == null) {
-                    q = new ChannelQueue();
-                }
-                long now = System.nanoTime(); // read under the lock, so queue order is time order
-                expired[0] = q.dropExpired(now, expiryNanos);
-                CompletableFuture<Message> w = q.waiters.poll();
-                if (w != null) {
-                    handTo[0] = w;
-                } else if (q.messages.size() >= capacity) {
-                    full[0] = true;
-                } else {
-                    q.messages.add(new Queued(message, now));
-                }
-                q.publishHead();
-                return q.isEmpty() ? null : q;
-            });
-            if (expired[0]) {
+            put.reset();
+            channels.compute(channel, put);
+            if (put.expired) {
                 leaveAllGroups(channel);
             }
-            if (handTo[0] == null) {
-                return !full[0];
+            if (put.handTo == null) {
+                return !put.full;
             }
             // Completed outside the map lock: the receiver's callbacks run here.
-            if (handTo[0].complete(message)) {
+            if (put.handTo.complete(message)) {
                 return true;
             }
             // That receiver was cancelled meanwhile: try the next one, or queue.
         }
+    }
+
+    /** Tells whether a name is one this layer may receive on: not process-local, or its own. */
+    private boolean mayReceiveOn(String channel) {
+        int bang = channel.indexOf('!');
+        if (bang < 0) {
+            return true;
+        }
+        int start = bang + 1 - localMarker.length();
+        return start >= 0 && channel.startsWith(localMarker, start);
     }
 
     /** Removes one membership from both maps; a no-op for a non-member. */
@@ -418,7 +402,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
             // Lock-free pre-checks first, so channels and groups with nothing due cost one read.
             List<String> due = new ArrayList<>();
             channels.forEach((channel, q) -> {
-                if (q.mayHaveExpired(now, expiryNanos)) {
+                if (q.isDue(now, expiryNanos)) {
                     due.add(channel);
                 }
             });
@@ -428,7 +412,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
                     if (q.dropExpired(now, expiryNanos)) {
                         expired.add(k);
                     }
-                    q.publishHead();
+                    q.publish();
                     return q.isEmpty() ? null : q;
                 });
             }
@@ -499,13 +483,85 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         }
     }
 
-    /** One channel's queue; its deques are only touched inside {@code channels.compute}. */
+    /**
+     * The body of a send, run by {@code channels.compute} under the channel's lock: one object
+     * per send holds the function and its results, instead of a lambda plus result holders.
+     */
+    private final class Put implements BiFunction<String, ChannelQueue, ChannelQueue> {
+        private final Message message;
+        private final int capacity;
+        CompletableFuture<Message> handTo;
+        boolean full;
+        boolean expired;
+
+        Put(Message message, int capacity) {
+            this.message = message;
+            this.capacity = capacity;
+        }
+
+        void reset() {
+            handTo = null;
+            full = false;
+            expired = false;
+        }
+
+        @Override
+        public ChannelQueue apply(String channel, ChannelQueue q) {
+            if (q == null) {
+                q = new ChannelQueue();
+            }
+            long now = System.nanoTime(); // read under the lock, so queue order is time order
+            expired = q.dropExpired(now, expiryNanos);
+            handTo = q.pollWaiter();
+            if (handTo == null) {
+                if (q.messages.size() >= capacity) {
+                    full = true;
+                } else {
+                    q.messages.add(new Queued(message, now));
+                }
+            }
+            q.publish();
+            return q; // kept even when drained: the sweep removes it if it stays empty
+        }
+    }
+
+    /** The body of a receive, run by {@code channels.compute} under the channel's lock. */
+    private final class Take implements BiFunction<String, ChannelQueue, ChannelQueue> {
+        Message taken;
+        CompletableFuture<Message> waiter;
+        boolean expired;
+
+        @Override
+        public ChannelQueue apply(String channel, ChannelQueue q) {
+            if (q == null) {
+                q = new ChannelQueue();
+            }
+            expired = q.dropExpired(System.nanoTime(), expiryNanos);
+            Queued head = q.messages.poll();
+            if (head != null) {
+                taken = head.message;
+            } else {
+                waiter = new CompletableFuture<>();
+                q.addWaiter(waiter);
+            }
+            q.publish();
+            return q; // kept even when drained: the sweep removes it if it stays empty
+        }
+    }
+
+    /** One channel's queue; only touched inside {@code channels.compute}, except the volatiles. */
     private static final class ChannelQueue {
         final ArrayDeque<Queued> messages = new ArrayDeque<>(4);
-        final ArrayDeque<CompletableFuture<Message>> waiters = new ArrayDeque<>(1);
-        /** Published copies of the head for the sweep's lock-free pre-check. */
-        volatile boolean hasMessages;
+        /** Receives waiting for a message, oldest first; created for the first one. */
+        private ArrayDeque<CompletableFuture<Message>> waiters;
+        /** {@link #EMPTY}, {@link #WAITING} or {@link #QUEUED}, published for the sweep. */
+        volatile int state = EMPTY;
+        /** When the head was queued, published for the sweep; valid in state QUEUED. */
         volatile long headQueuedAt;
+
+        static final int EMPTY = 0;
+        static final int WAITING = 1;
+        static final int QUEUED = 2;
 
         /** Drops expired messages from the head; returns true if any were dropped. */
         boolean dropExpired(long now, long expiryNanos) {
@@ -517,22 +573,56 @@ public final class InMemoryChannelLayer implements ChannelLayer {
             return dropped;
         }
 
-        /** Publishes the head's age; call after every change, inside the lock. */
-        void publishHead() {
+        void addWaiter(CompletableFuture<Message> waiter) {
+            if (waiters == null) {
+                waiters = new ArrayDeque<>(2);
+            }
+            waiters.add(waiter);
+        }
+
+        CompletableFuture<Message> pollWaiter() {
+            return waiters == null ? null : waiters.poll();
+        }
+
+        void removeWaiter(CompletableFuture<Message> waiter) {
+            if (waiters != null) {
+                waiters.remove(waiter);
+            }
+        }
+
+        /** Removes and returns every waiting receive. */
+        List<CompletableFuture<Message>> drainWaiters() {
+            if (waiters == null) {
+                return List.of();
+            }
+            List<CompletableFuture<Message>> all = new ArrayList<>(waiters);
+            waiters.clear();
+            return all;
+        }
+
+        /** Publishes the state and the head's age; call after every change, inside the lock. */
+        void publish() {
             Queued head = messages.peek();
             if (head != null) {
                 headQueuedAt = head.queuedAt;
+                state = QUEUED;
+            } else {
+                state = waiters == null || waiters.isEmpty() ? EMPTY : WAITING;
             }
-            hasMessages = head != null;
         }
 
-        /** Lock-free and possibly stale: a false answer is corrected by the next sweep. */
-        boolean mayHaveExpired(long now, long expiryNanos) {
-            return hasMessages && now - headQueuedAt >= expiryNanos;
+        /**
+         * Tells the sweep whether to lock this queue: it is empty (to be removed) or its head
+         * has expired. Lock-free and possibly stale; a wrong answer costs one lock, or waits
+         * for the next sweep.
+         */
+        boolean isDue(long now, long expiryNanos) {
+            int s = state;
+            return s == EMPTY || (s == QUEUED && now - headQueuedAt >= expiryNanos);
         }
 
         boolean isEmpty() {
-            return messages.isEmpty() && waiters.isEmpty();
+            return messages.isEmpty() && (waiters == null || waiters.isEmpty());
         }
     }
 }
