@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +130,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         if (closed) {
             return CompletableFuture.failedFuture(closedException("send"));
         }
-        return enqueue(channel, message)
+        return enqueue(channel, new Put(message))
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new ChannelFullException(channel, options.capacityFor(channel)));
     }
@@ -215,21 +216,12 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         if (members == null) {
             return CompletableFuture.completedFuture(GroupSendResult.EMPTY);
         }
-        long now = System.nanoTime();
-        int delivered = 0;
-        int dropped = 0;
         // Iterating a ConcurrentHashMap is safe while members come and go; the one message
         // instance is shared by every member because messages are immutable.
-        for (Map.Entry<String, Long> member : members.members.entrySet()) {
-            if (now - member.getValue() >= 0) {
-                continue; // lapsed; the sweep removes it
-            }
-            if (enqueue(member.getKey(), message)) {
-                delivered++;
-            } else {
-                dropped++;
-            }
-        }
+        FanOut fanOut = new FanOut(message, System.nanoTime());
+        members.members.forEach(fanOut);
+        int delivered = fanOut.delivered;
+        int dropped = fanOut.dropped;
         if (dropped > 0) {
             log.debug("{} group {}: {} of {} members over capacity, message dropped for them",
                     name, group, dropped, delivered + dropped);
@@ -323,8 +315,8 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     // ---------------------------------------------------------------------------------------
 
     /** Queues or hands over a message; returns false if the channel is full. Never throws. */
-    private boolean enqueue(String channel, Message message) {
-        Put put = new Put(message, options.capacityFor(channel));
+    private boolean enqueue(String channel, Put put) {
+        put.capacity = options.capacityFor(channel);
         while (true) {
             put.reset();
             channels.compute(channel, put);
@@ -335,7 +327,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
                 return !put.full;
             }
             // Completed outside the map lock: the receiver's callbacks run here.
-            if (put.handTo.complete(message)) {
+            if (put.handTo.complete(put.message)) {
                 return true;
             }
             // That receiver was cancelled meanwhile: try the next one, or queue.
@@ -477,15 +469,14 @@ public final class InMemoryChannelLayer implements ChannelLayer {
      * per send holds the function and its results, instead of a lambda plus result holders.
      */
     private final class Put implements BiFunction<String, ChannelQueue, ChannelQueue> {
-        private final Message message;
-        private final int capacity;
+        final Message message;
+        int capacity;
         CompletableFuture<Message> handTo;
         boolean full;
         boolean expired;
 
-        Put(Message message, int capacity) {
+        Put(Message message) {
             this.message = message;
-            this.capacity = capacity;
         }
 
         void reset() {
@@ -511,6 +502,31 @@ public final class InMemoryChannelLayer implements ChannelLayer {
             }
             q.publish();
             return q; // kept even when drained: the sweep removes it if it stays empty
+        }
+    }
+
+    /** A group send's walk over the members: one object, reusing one {@link Put} for all. */
+    private final class FanOut implements BiConsumer<String, Long> {
+        private final Put put;
+        private final long now;
+        int delivered;
+        int dropped;
+
+        FanOut(Message message, long now) {
+            this.put = new Put(message);
+            this.now = now;
+        }
+
+        @Override
+        public void accept(String channel, Long lapsesAt) {
+            if (now - lapsesAt >= 0) {
+                return; // lapsed; the sweep removes it
+            }
+            if (enqueue(channel, put)) {
+                delivered++;
+            } else {
+                dropped++;
+            }
         }
     }
 
