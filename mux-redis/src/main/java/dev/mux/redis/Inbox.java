@@ -163,15 +163,45 @@ final class Inbox {
      * @param score   its ZSET score: the epoch seconds it was sent at
      */
     void deliver(String channel, Message message, double score) {
+        deliver(channel, message, score, true);
+    }
+
+    /**
+     * Hands a popped message to the oldest waiting receive of its channel, but never buffers
+     * it: for a normal channel, whose message another process may take if this one has no
+     * receive waiting any more.
+     *
+     * @param channel the channel the message is for
+     * @param message the message
+     * @return {@code false} if no receive was waiting; the caller must put the message back
+     */
+    boolean handOver(String channel, Message message) {
+        return deliver(channel, message, 0, false);
+    }
+
+    private boolean deliver(String channel, Message message, double score, boolean bufferIfNoWaiter) {
         Waiter target = null;
         synchronized (lock) {
-            State state = states.computeIfAbsent(channel, c -> new State());
+            State state = states.get(channel);
+            if (state == null) {
+                if (!bufferIfNoWaiter) {
+                    return false;
+                }
+                state = new State();
+                states.put(channel, state);
+            }
             for (Waiter w; (w = state.waiters.poll()) != null; ) {
                 removeDemand(w.key);
                 if (w.claim()) {
                     target = w;
                     break;
                 }
+            }
+            if (target == null && !bufferIfNoWaiter) {
+                if (state.isEmpty()) {
+                    states.remove(channel);
+                }
+                return false;
             }
             if (target == null) {
                 state.buffer.addLast(new Buffered(message, score));
@@ -191,6 +221,7 @@ final class Inbox {
             // on a Redis I/O thread.
             execute(() -> chosen.hand(message));
         }
+        return true;
     }
 
     private void execute(Runnable task) {

@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * cleanup, then up to a batch of messages per key backed up in {@code $inflight}); when that
  * finds nothing it blocks in {@code BZPOPMIN} on all those keys for up to
  * {@value #BLOCK_SECONDS} s, backs the popped message up in {@code $inflight} as channels_redis
- * does, dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
- * a key the blocked pop does not watch, the pop is cut short with {@code CLIENT UNBLOCK}.
+ * does, dispatches it, and acknowledges with {@code ZPOPMIN}. The {@code $inflight} steps apply
+ * to this process's own keys only: normal channels are shared with other processes, and their
+ * {@code $inflight} sets are left alone (see {@link Scripts#POP_BATCH}). When a receive starts
+ * waiting on a key the blocked pop does not watch, the pop is cut short with
+ * {@code CLIENT UNBLOCK}.
  *
  * <p>The blocking pop has no client-side timeout: a frozen server makes the loop wait rather
  * than abandon a pop that the server could still execute later (its message would be lost).
@@ -158,7 +161,9 @@ final class ReceiveLoop {
                         }
                         int n = pairs.size() / 2;
                         popped += n;
-                        connection.async().zpopmin(keys[i] + "$inflight", n);
+                        if (keys[i].endsWith("!")) {
+                            connection.async().zpopmin(keys[i] + "$inflight", n);
+                        }
                     }
                     succeeded();
                     if (popped > 0 || demand.version() != inbox.version()) {
@@ -213,9 +218,15 @@ final class ReceiveLoop {
             KeyValue<String, ScoredValue<byte[]>> popped) {
         String key = popped.getKey();
         ScoredValue<byte[]> value = popped.getValue();
+        if (!key.endsWith("!")) {
+            // A normal channel is shared with other processes (Python workers included), whose
+            // receives restore its $inflight set: a backup there would be handed to one of them
+            // while we handle it. BZPOPMIN already gave this message to us alone.
+            layer.dispatch(shard, key, value.getValue(), value.getScore());
+            return;
+        }
         String inflight = key + "$inflight";
-        // Back up, dispatch, acknowledge: channels_redis' protocol, which Python workers popping
-        // the same normal channel rely on when they clean up.
+        // Back up, dispatch, acknowledge: channels_redis' protocol for a process's own key.
         connection.async().zadd(inflight, value.getScore(), value.getValue());
         layer.dispatch(shard, key, value.getValue(), value.getScore());
         connection.async().zpopmin(inflight);

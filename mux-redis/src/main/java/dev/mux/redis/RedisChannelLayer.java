@@ -62,8 +62,13 @@ import reactor.core.Disposable;
  *       {@code {prefix}specific.<process>!}, and the full name travels in the message under
  *       {@code __asgi_channel__} (a string for a send, a list for a group send). Members are 12
  *       random bytes followed by the msgpack message (or its Fernet token); scores are the
- *       send time in epoch seconds. Popped messages are backed up in
- *       {@code {prefix}{name}$inflight} until acknowledged.</li>
+ *       send time in epoch seconds. Messages popped from this process's own key are backed
+ *       up in {@code {prefix}{name}$inflight} until acknowledged. A normal channel's
+ *       {@code $inflight} set is left alone: the channel is shared (workers in several
+ *       processes, Java or Python, take turns on it) and channels_redis' restore of that set
+ *       would hand a message another process is still handling to a second receiver. A
+ *       message popped for a normal-channel receive that was cancelled meanwhile goes back to
+ *       the head of the queue rather than into this process's memory.</li>
  *   <li>A group is the sorted set {@code {prefix}:group:{group}} of full channel names scored by
  *       the time they were added.</li>
  *   <li>Channels and groups map to shards by channels_redis' CRC32 ring.</li>
@@ -568,7 +573,12 @@ public final class RedisChannelLayer implements ChannelLayer {
         }
         String queue = key.substring(prefix.length());
         if (!queue.endsWith("!")) {
-            inbox.deliver(queue, message, score);
+            // A normal channel: if the receive that asked for this message gave up meanwhile
+            // (a worker stopping), put it back for the next receiver, in this process or
+            // another, instead of keeping it in this process's memory.
+            if (!inbox.handOver(queue, message)) {
+                requeue(shard, key, member, score);
+            }
             return;
         }
         Object routing = decoded.asgiChannel();
@@ -586,6 +596,21 @@ public final class RedisChannelLayer implements ChannelLayer {
                         target);
             }
         }
+    }
+
+    /** Puts an unclaimed message of a normal channel back at its place in the queue. */
+    private void requeue(Shard shard, String key, byte[] member, double score) {
+        byte[][] args = {member, Double.toString(score).getBytes(StandardCharsets.US_ASCII), expiryMillisArg};
+        run("requeue on " + key, shard, connection -> shard.<Long>eval(connection, Scripts.REQUEUE,
+                ScriptOutputType.INTEGER, new String[] {key}, args)).whenComplete((v, failure) -> {
+                    if (failure != null) {
+                        undeliverable.incrementAndGet();
+                        log.warn("{} {}: lost a message of {} whose receive was cancelled: {}", name, shard, key,
+                                failure.toString());
+                    } else {
+                        log.debug("{} {}: returned a message to {}: its receive was cancelled", name, shard, key);
+                    }
+                });
     }
 
     /** Runs a task on the Redis client's scheduler; ignored once closed. */

@@ -70,29 +70,50 @@ final class Scripts {
             """);
 
     /**
-     * Receive, non-blocking: for each key, move messages a previous receive left in flight back
-     * into the queue (channels_redis' cleanup script), pop up to ARGV[i] messages and back them
-     * up in {@code key$inflight} until they are acknowledged with ZPOPMIN, as channels_redis
-     * does after its BZPOPMIN. KEYS = queue keys; ARGV[i] = how many to pop from KEYS[i].
-     * Returns, per key, a flat list of member, score pairs in score order.
+     * Receive, non-blocking: for each key, pop up to ARGV[i] messages. For a process key
+     * (ending in {@code !}, read by this process only) first move messages a previous receive
+     * left in flight back into the queue (channels_redis' cleanup script), and back the popped
+     * ones up in {@code key$inflight} until they are acknowledged with ZPOPMIN, as
+     * channels_redis does after its BZPOPMIN. A normal channel is shared by every process that
+     * receives on it, so its {@code $inflight} set is never touched: restoring it would move
+     * another process's message, popped but not yet handled, back into the queue, and it would
+     * be handled twice. KEYS = queue keys; ARGV[i] = how many to pop from KEYS[i]. Returns, per
+     * key, a flat list of member, score pairs in score order.
      */
     static final Script POP_BATCH = script("pop-batch", """
             local out = {}
             for i = 1, #KEYS do
                 local key = KEYS[i]
+                local own = string.sub(key, -1) == '!'
                 local inflight = key .. '$inflight'
-                local backed_up = redis.call('ZRANGE', inflight, 0, -1, 'WITHSCORES')
-                for j = #backed_up, 1, -2 do
-                    redis.call('ZADD', key, backed_up[j], backed_up[j - 1])
+                if own then
+                    local backed_up = redis.call('ZRANGE', inflight, 0, -1, 'WITHSCORES')
+                    for j = #backed_up, 1, -2 do
+                        redis.call('ZADD', key, backed_up[j], backed_up[j - 1])
+                    end
+                    redis.call('DEL', inflight)
                 end
-                redis.call('DEL', inflight)
                 local popped = redis.call('ZPOPMIN', key, ARGV[i])
-                for j = 1, #popped, 2 do
-                    redis.call('ZADD', inflight, popped[j + 1], popped[j])
+                if own then
+                    for j = 1, #popped, 2 do
+                        redis.call('ZADD', inflight, popped[j + 1], popped[j])
+                    end
                 end
                 out[i] = popped
             end
             return out
+            """);
+
+    /**
+     * Return of a message popped from a normal channel for a receive that was cancelled
+     * meanwhile: put it back with its original score, so it keeps its place at the head of the
+     * queue for the next receiver (in this process or another), and refresh the key's TTL as a
+     * send does. KEYS[1] = channel key; ARGV = member, score, TTL in ms.
+     */
+    static final Script REQUEUE = script("requeue", """
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
             """);
 
     /**

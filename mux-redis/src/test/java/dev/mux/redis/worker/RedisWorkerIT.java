@@ -47,7 +47,8 @@ class RedisWorkerIT {
     }
 
     static ChannelLayer layer(String uri) {
-        return RedisChannelLayer.builder().host(uri).capacity(10_000).build();
+        // A generous command timeout: the tests share a loaded machine with Python processes.
+        return RedisChannelLayer.builder().host(uri).capacity(10_000).commandTimeout(Duration.ofSeconds(20)).build();
     }
 
     private ChannelLayer newLayer() {
