@@ -17,15 +17,13 @@ import org.slf4j.LoggerFactory;
  * have waiting receives — this process's keys and any normal channels received on — and
  * hands them to the {@link Inbox}.
  *
- * <p>Each round first runs {@link Scripts#POP_BATCH} (the channels_redis {@code $inflight}
- * cleanup, then up to a batch of messages per key backed up in {@code $inflight}); when that
- * finds nothing it blocks in {@code BZPOPMIN} on all those keys for up to
- * {@value #BLOCK_SECONDS} s, backs the popped message up in {@code $inflight} as channels_redis
- * does, dispatches it, and acknowledges with {@code ZPOPMIN}. The {@code $inflight} steps apply
- * to this process's own keys only: normal channels are shared with other processes, and their
- * {@code $inflight} sets are left alone (see {@link Scripts#POP_BATCH}). When a receive starts
- * waiting on a key the blocked pop does not watch, the pop is cut short with
- * {@code CLIENT UNBLOCK}.
+ * <p>Each round first runs {@link Scripts#POP_BATCH} (on this process's keys the
+ * channels_redis {@code $inflight} cleanup, then up to a batch of messages backed up in
+ * {@code $inflight}; on normal channels an atomic pop); when that finds nothing it blocks in
+ * {@code BZPOPMIN} on all those keys for up to {@value #BLOCK_SECONDS} s, and for this
+ * process's keys backs the popped message up in {@code $inflight} as channels_redis does,
+ * dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
+ * a key the blocked pop does not watch, the pop is cut short with {@code CLIENT UNBLOCK}.
  *
  * <p>The blocking pop has no client-side timeout: a frozen server makes the loop wait rather
  * than abandon a pop that the server could still execute later (its message would be lost).
@@ -219,14 +217,12 @@ final class ReceiveLoop {
         String key = popped.getKey();
         ScoredValue<byte[]> value = popped.getValue();
         if (!key.endsWith("!")) {
-            // A normal channel is shared with other processes (Python workers included), whose
-            // receives restore its $inflight set: a backup there would be handed to one of them
-            // while we handle it. BZPOPMIN already gave this message to us alone.
+            // A normal channel is never backed up (see Scripts.POP_BATCH).
             layer.dispatch(shard, key, value.getValue(), value.getScore());
             return;
         }
+        // Back up, dispatch, acknowledge: channels_redis' protocol on this process's own key.
         String inflight = key + "$inflight";
-        // Back up, dispatch, acknowledge: channels_redis' protocol for a process's own key.
         connection.async().zadd(inflight, value.getScore(), value.getValue());
         layer.dispatch(shard, key, value.getValue(), value.getScore());
         connection.async().zpopmin(inflight);

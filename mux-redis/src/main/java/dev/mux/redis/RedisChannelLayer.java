@@ -636,21 +636,25 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     private void checkForRestarts() {
         for (Shard shard : shards) {
-            StatefulRedisConnection<String, byte[]> connection = shard.commandsIfOpen();
-            if (connection == null || closed) {
+            // The event may come before the connect future completes: wait for it, never start one.
+            CompletableFuture<StatefulRedisConnection<String, byte[]>> started = shard.commandsIfStarted();
+            if (started == null || closed) {
                 continue;
             }
-            connection.async().info("server").whenComplete((info, failure) -> {
-                if (info == null) {
+            started.thenAccept(connection -> connection.async().info("server").whenComplete((info, failure) -> {
+                if (info == null || closed) {
                     return;
                 }
                 String runId = parseRunId(info);
-                String previous = shard.runId;
-                shard.runId = runId;
+                String previous;
+                synchronized (shard) {
+                    previous = shard.runId;
+                    shard.runId = runId;
+                }
                 if (previous != null && runId != null && !previous.equals(runId)) {
                     restoreMemberships(shard, connection);
                 }
-            });
+            }));
         }
     }
 
@@ -700,27 +704,51 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     /**
      * Runs an operation on a shard's command connection: completes on the callback executor,
-     * within the command timeout, with failures translated to layer exceptions.
+     * with failures translated to layer exceptions. The command must answer within the command
+     * timeout once a connection is at hand; getting one (the first use, or after a drop) is
+     * bounded separately by the same timeout, so that a cold start's connection set-up does not
+     * eat the command's time.
      */
     private <T> CompletableFuture<T> run(String operation, Shard shard,
             Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Timeout deadline = resources.timer().newTimeout(t -> {
-            LayerUnavailableException e = new LayerUnavailableException(name + ": Redis " + shard + " did not answer "
-                    + operation + " within " + commandTimeoutMillis + " ms; the operation may still take effect",
-                    null);
-            callbacks(() -> result.completeExceptionally(e));
-        }, commandTimeoutMillis, TimeUnit.MILLISECONDS);
-        shard.commands().thenCompose(action).whenComplete((value, failure) -> {
-            deadline.cancel();
-            if (failure == null) {
-                callbacks(() -> result.complete(value));
-            } else {
-                Throwable translated = translate(operation, shard, failure);
-                callbacks(() -> result.completeExceptionally(translated));
+        Timeout connecting = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
+                + ": Redis " + shard + " could not be connected to for " + operation + " within "
+                + commandTimeoutMillis + " ms", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
+        shard.commands().whenComplete((connection, connectFailure) -> {
+            connecting.cancel();
+            if (connectFailure != null) {
+                fail(result, translate(operation, shard, connectFailure));
+                return;
             }
+            if (result.isDone()) {
+                return;
+            }
+            Timeout answering = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
+                    + ": Redis " + shard + " did not answer " + operation + " within " + commandTimeoutMillis
+                    + " ms; the operation may still take effect", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
+            CompletionStage<T> stage;
+            try {
+                stage = action.apply(connection);
+            } catch (RuntimeException e) {
+                answering.cancel();
+                fail(result, translate(operation, shard, e));
+                return;
+            }
+            stage.whenComplete((value, failure) -> {
+                answering.cancel();
+                if (failure == null) {
+                    callbacks(() -> result.complete(value));
+                } else {
+                    fail(result, translate(operation, shard, failure));
+                }
+            });
         });
         return result;
+    }
+
+    private void fail(CompletableFuture<?> result, Throwable failure) {
+        callbacks(() -> result.completeExceptionally(failure));
     }
 
     private void callbacks(Runnable task) {
@@ -742,6 +770,10 @@ public final class RedisChannelLayer implements ChannelLayer {
         if (cause instanceof RedisCommandTimeoutException) {
             return new LayerUnavailableException(name + ": Redis " + shard + " did not answer " + operation + " within "
                     + commandTimeoutMillis + " ms; the operation may still take effect", cause);
+        }
+        if (cause instanceof io.lettuce.core.RedisConnectionException) {
+            return new LayerUnavailableException(name + ": Redis " + shard + " is unreachable for " + operation + ": "
+                    + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()), cause);
         }
         if (cause instanceof RedisCommandExecutionException) {
             return new MuxException(name + ": Redis " + shard + " refused " + operation + ": " + cause.getMessage(),

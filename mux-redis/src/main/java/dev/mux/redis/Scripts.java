@@ -70,36 +70,36 @@ final class Scripts {
             """);
 
     /**
-     * Receive, non-blocking: for each key, pop up to ARGV[i] messages. For a process key
-     * (ending in {@code !}, read by this process only) first move messages a previous receive
-     * left in flight back into the queue (channels_redis' cleanup script), and back the popped
-     * ones up in {@code key$inflight} until they are acknowledged with ZPOPMIN, as
-     * channels_redis does after its BZPOPMIN. A normal channel is shared by every process that
-     * receives on it, so its {@code $inflight} set is never touched: restoring it would move
-     * another process's message, popped but not yet handled, back into the queue, and it would
-     * be handled twice. KEYS = queue keys; ARGV[i] = how many to pop from KEYS[i]. Returns, per
-     * key, a flat list of member, score pairs in score order.
+     * Receive, non-blocking. For a key of this process (ending in {@code !}, read by no one
+     * else): move messages a previous receive left in flight back into the queue
+     * (channels_redis' cleanup script), pop up to ARGV[i] messages and back them up in
+     * {@code key$inflight} until they are acknowledged with ZPOPMIN, as channels_redis does
+     * after its BZPOPMIN. For a normal channel, which other processes may read too: pop only.
+     * Backing up there would let a Python worker's cleanup put the message back while we
+     * deliver it, and our cleanup would put back messages Python workers are handling; both
+     * duplicate work, so a normal channel is popped atomically and others' in-flight sets are
+     * left to their owners. KEYS = queue keys; ARGV[i] = how many to pop from KEYS[i].
+     * Returns, per key, a flat list of member, score pairs in score order.
      */
     static final Script POP_BATCH = script("pop-batch", """
             local out = {}
             for i = 1, #KEYS do
                 local key = KEYS[i]
-                local own = string.sub(key, -1) == '!'
-                local inflight = key .. '$inflight'
-                if own then
+                if string.sub(key, -1) == '!' then
+                    local inflight = key .. '$inflight'
                     local backed_up = redis.call('ZRANGE', inflight, 0, -1, 'WITHSCORES')
                     for j = #backed_up, 1, -2 do
                         redis.call('ZADD', key, backed_up[j], backed_up[j - 1])
                     end
                     redis.call('DEL', inflight)
-                end
-                local popped = redis.call('ZPOPMIN', key, ARGV[i])
-                if own then
+                    local popped = redis.call('ZPOPMIN', key, ARGV[i])
                     for j = 1, #popped, 2 do
                         redis.call('ZADD', inflight, popped[j + 1], popped[j])
                     end
+                    out[i] = popped
+                else
+                    out[i] = redis.call('ZPOPMIN', key, ARGV[i])
                 end
-                out[i] = popped
             end
             return out
             """);

@@ -80,6 +80,16 @@ final class Shard {
         return null;
     }
 
+    /**
+     * Returns the command connection's future if a connection was started, without starting
+     * one; it may still be connecting.
+     *
+     * @return the future, or {@code null}
+     */
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> commandsIfStarted() {
+        return commands.get();
+    }
+
     private CompletableFuture<StatefulRedisConnection<String, byte[]>> connection(
             AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>> slot) {
         while (true) {

@@ -40,7 +40,8 @@ class RedisFaultsIT {
     @BeforeAll
     static void warmUpTheJvm() {
         try (RedisServer redis = RedisServer.start();
-                RedisChannelLayer layer = RedisChannelLayer.builder().host(redis.uri()).build()) {
+                RedisChannelLayer layer = RedisChannelLayer.builder().host(redis.uri())
+                        .commandTimeout(Duration.ofSeconds(30)).build()) {
             String channel = layer.newChannel();
             await(layer.send(channel, Message.of("type", "warm")));
             await(layer.receive(channel));
@@ -130,6 +131,24 @@ class RedisFaultsIT {
         redis.restart();
         awaitCondition("a send succeeds after Redis came up", () -> succeeds(layer.send("early", Message.of("type", "up"))));
         assertThat(await(waiting).type()).isEqualTo("up");
+    }
+
+    @Test
+    void aLayerBuiltWhileRedisIsFrozenFailsWithinTheTimeoutThenWorksAfterItThaws() {
+        RedisServer redis = redis();
+        redis.pause();
+        RedisChannelLayer layer = layer(redis);
+
+        long start = System.nanoTime();
+        Throwable failure = failureOf(layer.send("frozen-start", Message.of("type", "x")));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(failure).isInstanceOf(LayerUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:" + redis.port());
+        assertThat(millis).as("failed after %d ms", millis).isLessThan(2 * COMMAND_TIMEOUT.toMillis() + 1500);
+        redis.resume();
+        awaitCondition("a send succeeds after Redis thawed",
+                () -> succeeds(layer.send("frozen-start", Message.of("type", "thawed"))));
     }
 
     @Test
