@@ -17,16 +17,18 @@ import java.util.function.Predicate;
 
 /**
  * A process of Debian's {@code /usr/bin/python3} running the Django side of the worker interop
- * tests (the scripts in {@code src/test/python/workers}), with its output lines collected.
+ * tests (the scripts in {@code mux-redis/src/test/python/workers}), with its output lines
+ * collected. Shipped in mux-redis' test-jar for the examples' tests.
  *
  * <p>Fails loudly, naming the Debian packages to install, when Python, Django Channels or
  * channels_redis is missing. Threading: one test thread drives it; output is collected by two
  * reader threads into thread-safe lists.
  */
-final class PythonProcess implements AutoCloseable {
+public final class PythonProcess implements AutoCloseable {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
-    static final Path SCRIPTS = Path.of("src", "test", "python", "workers").toAbsolutePath();
+    /** The scripts, found from mux-redis itself or from a sibling module of the build. */
+    static final Path SCRIPTS = locateScripts();
 
     private final String description;
     private final Process process;
@@ -42,8 +44,14 @@ final class PythonProcess implements AutoCloseable {
         this.errReader = reader(process.getErrorStream(), err, "err");
     }
 
+    private static Path locateScripts() {
+        Path here = Path.of("src", "test", "python", "workers").toAbsolutePath();
+        Path sibling = Path.of("..", "mux-redis", "src", "test", "python", "workers").toAbsolutePath().normalize();
+        return Files.exists(here.resolve("mux_worker_settings.py")) ? here : sibling;
+    }
+
     /** Checks once that the interpreter and the Django Channels packages are there. */
-    static void requirePython() {
+    public static void requirePython() {
         if (!Files.isExecutable(PYTHON)) {
             throw new IllegalStateException(PYTHON + " is missing: apt-get install python3 "
                     + "python3-django-channels python3-channels-redis");
@@ -75,7 +83,7 @@ final class PythonProcess implements AutoCloseable {
      * @param channels the channels to receive on
      * @return the running worker
      */
-    static PythonProcess runworker(String redisUri, String... channels) {
+    public static PythonProcess runworker(String redisUri, String... channels) {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", "-m", "django", "runworker"));
         command.addAll(List.of(channels));
         command.add("--settings=mux_worker_settings");
@@ -89,7 +97,7 @@ final class PythonProcess implements AutoCloseable {
      * @param args     the script's arguments after {@code --redis}
      * @return the running client
      */
-    static PythonProcess client(String redisUri, String... args) {
+    public static PythonProcess client(String redisUri, String... args) {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u", "mux_django_client.py",
                 "--redis", redisUri));
         command.addAll(List.of(args));
@@ -110,7 +118,7 @@ final class PythonProcess implements AutoCloseable {
     }
 
     /** The stdout lines so far. */
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(out);
     }
 
@@ -121,7 +129,7 @@ final class PythonProcess implements AutoCloseable {
      * @throws AssertionError naming the process output if none matches in time, or if the
      *                        process exits first
      */
-    String awaitLine(Predicate<String> match, long timeoutSeconds) throws InterruptedException {
+    public String awaitLine(Predicate<String> match, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (true) {
             for (String line : out) {
@@ -144,7 +152,7 @@ final class PythonProcess implements AutoCloseable {
     /**
      * Waits for the process to exit on its own and returns its status.
      */
-    int awaitExit(long timeoutSeconds) throws InterruptedException {
+    public int awaitExit(long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             throw new AssertionError(description + " did not exit within " + timeoutSeconds + " s\n" + transcript());
         }
@@ -154,11 +162,12 @@ final class PythonProcess implements AutoCloseable {
     }
 
     /** What the process printed, for failure messages. */
-    String transcript() {
+    public String transcript() {
         return "--- stdout of " + description + "\n" + String.join("\n", out)
                 + "\n--- stderr of " + description + "\n" + String.join("\n", err);
     }
 
+    /** Stops the process (SIGTERM, then SIGKILL after 10 s). */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
