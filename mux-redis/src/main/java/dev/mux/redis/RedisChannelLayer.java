@@ -75,10 +75,11 @@ import reactor.core.Disposable;
  * <em>every</em> shard, since channels_redis' {@code send} may place them on any shard) and
  * hands them to the waiting receives. {@code send} and {@code groupAdd} cost one round trip;
  * {@code groupSend} one to read the group and one per shard holding members. When Redis is
- * unreachable or frozen, operations fail within {@link RedisLayerOptions#commandTimeout()} with
- * {@link LayerUnavailableException}; waiting receives keep waiting while the loop reconnects
- * with backoff; after Redis restarted (and forgot everything), the group memberships of this
- * layer's live process-local channels are added again.
+ * unreachable or frozen, operations fail with {@link LayerUnavailableException} within
+ * {@link RedisLayerOptions#commandTimeout()} (an operation that must first open the connection
+ * gets that time once to connect and once to be answered); waiting receives keep waiting while
+ * the loop reconnects with backoff; after Redis restarted (and forgot everything), the group
+ * memberships of this layer's live process-local channels are added again.
  *
  * <pre>{@code
  * try (RedisChannelLayer layer = RedisChannelLayer.builder()
