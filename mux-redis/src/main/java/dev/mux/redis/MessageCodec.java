@@ -60,6 +60,15 @@ final class MessageCodec {
         this.ttlSeconds = ttlSeconds;
     }
 
+    /**
+     * Tells whether members are Fernet-encrypted.
+     *
+     * @return {@code true} if keys are configured
+     */
+    boolean encrypts() {
+        return keys != null;
+    }
+
     /** The entries of a message packed once, without the map header. */
     record Body(byte[] entries, int count) {
     }

@@ -79,11 +79,13 @@ import reactor.core.Disposable;
  * commands (pipelined) and one for the receive loop, which pops this process's messages (on
  * <em>every</em> shard, since channels_redis' {@code send} may place them on any shard) and
  * hands them to the waiting receives. {@code send} and {@code groupAdd} cost one round trip;
- * {@code groupSend} one to read the group and one per shard holding members. When Redis is
- * unreachable or frozen, operations fail within {@link RedisLayerOptions#commandTimeout()} with
- * {@link LayerUnavailableException}; waiting receives keep waiting while the loop reconnects
- * with backoff; after Redis restarted (and forgot everything), the group memberships of this
- * layer's live process-local channels are added again.
+ * so does {@code groupSend} on one shard without encryption or capacity rules, otherwise it
+ * takes one to read the group and one per shard holding members. When Redis is
+ * unreachable or frozen, operations fail with {@link LayerUnavailableException} within
+ * {@link RedisLayerOptions#commandTimeout()} (an operation that must first open the connection
+ * gets that time once to connect and once to be answered); waiting receives keep waiting while
+ * the loop reconnects with backoff; after Redis restarted (and forgot everything), the group
+ * memberships of this layer's live process-local channels are added again.
  *
  * <pre>{@code
  * try (RedisChannelLayer layer = RedisChannelLayer.builder()
@@ -131,6 +133,8 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final byte[] expiryMillisArg;
     private final byte[] groupExpiryMillisArg;
     private final AtomicLong lastScoreMicros = new AtomicLong();
+    /** One shard, plain msgpack, one capacity for all: the group send can run as one script. */
+    private final boolean singleRoundTripGroupSend;
     private final AtomicLong undeliverable = new AtomicLong();
     /** Group memberships of this layer's own channels, with the score they were added at. */
     private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
@@ -175,6 +179,8 @@ public final class RedisChannelLayer implements ChannelLayer {
             loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis()));
         }
         this.loops = List.copyOf(loopList);
+        this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
+                && layerOptions.channelCapacities().isEmpty();
         this.connectionEvents = resources.eventBus().get()
                 .filter(ConnectionActivatedEvent.class::isInstance)
                 .subscribe(event -> schedule(this::checkForRestarts, 0));
@@ -383,8 +389,26 @@ public final class RedisChannelLayer implements ChannelLayer {
         String groupKey = groupKey(group);
         Shard groupShard = shardFor(group);
         long now = nextScoreMicros();
-        byte[][] membersArgs = {score(now - groupExpiryMicros)};
         String operation = "groupSend to " + group;
+        if (singleRoundTripGroupSend) {
+            MessageCodec.Body body = codec.body(message);
+            byte[] seed = new byte[8];
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(seed);
+            byte[][] args = {score(now - groupExpiryMicros), prefix.getBytes(StandardCharsets.UTF_8), body.entries(),
+                ascii(body.count()), seed, score(now), score(now - expiryMicros), expiryMillisArg,
+                ascii(layerOptions.capacity())};
+            return run(operation, groupShard, connection -> groupShard.<List<Object>>eval(connection,
+                    Scripts.GROUP_SEND, ScriptOutputType.MULTI, new String[] {groupKey}, args).thenApply(counts -> {
+                        GroupSendResult result = new GroupSendResult(((Long) counts.get(0)).intValue(),
+                                ((Long) counts.get(1)).intValue());
+                        if (result.dropped() > 0) {
+                            log.debug("{} group {}: {} of {} member channels over capacity, message dropped for them",
+                                    name, group, result.dropped(), result.members());
+                        }
+                        return result;
+                    }));
+        }
+        byte[][] membersArgs = {score(now - groupExpiryMicros)};
         return run(operation, groupShard,
                 connection -> groupShard.<List<Object>>eval(connection, Scripts.GROUP_MEMBERS,
                         ScriptOutputType.MULTI, new String[] {groupKey}, membersArgs)

@@ -166,6 +166,43 @@ class ChannelsRedisWireIT {
     }
 
     @Test
+    void theOneRoundTripGroupSendWritesExactlyWhatTheEncoderWrites() {
+        RedisChannelLayer layer = layer(1, null);
+        List<String> locals = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            locals.add(layer.newChannel("many"));
+            await(layer.groupAdd("big-room", locals.get(i)));
+        }
+        for (String normal : List.of("w-a", "w-b")) {
+            await(layer.groupAdd("big-room", normal));
+        }
+        // 15 keys + the routing key need a map16 header; 40 names an array16 header; the
+        // normal channels a fixarray of one.
+        Message.Builder builder = Message.builder("wide");
+        for (int i = 1; i < 15; i++) {
+            builder.put("k" + i, i % 2 == 0 ? "v".repeat(40) : i);
+        }
+        Message wide = builder.build();
+        assertThat(wide.size()).isEqualTo(15);
+
+        assertThat(await(layer.groupSend("big-room", wide))).isEqualTo(new GroupSendResult(42, 0));
+
+        MessageCodec codec = new MessageCodec(null, 70);
+        MessageCodec.Body body = codec.body(wide);
+        try (Raw raw = new Raw(first)) {
+            byte[] processMember = raw.redis.zrange(bytes("asgimany." + layer.clientPrefix() + "!"), 0, -1).get(0);
+            assertThat(Arrays.copyOfRange(processMember, 12, processMember.length))
+                    .isEqualTo(Arrays.copyOfRange(codec.member(body, locals), 12, processMember.length + 0));
+            byte[] normalMember = raw.redis.zrange(bytes("asgiw-a"), 0, -1).get(0);
+            assertThat(Arrays.copyOfRange(normalMember, 12, normalMember.length))
+                    .isEqualTo(Arrays.copyOfRange(codec.member(body, List.of("w-a")), 12, normalMember.length + 0));
+        }
+        for (String channel : locals) {
+            assertThat(await(layer.receive(channel))).isEqualTo(wide);
+        }
+    }
+
+    @Test
     void aMessageCarryingTheRoutingKeyIsRejectedAndNothingIsWritten() {
         RedisChannelLayer layer = layer(1, null);
         Message forged = Message.of("type", "x", "__asgi_channel__", "specific.abc!def");
