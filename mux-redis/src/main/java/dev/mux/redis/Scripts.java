@@ -1,0 +1,210 @@
+package dev.mux.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Lua scripts of the layer. Each has the same effect on Redis as the commands
+ * channels_redis issues for the same operation, done atomically in one round trip.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Scripts {
+
+    /** A script and its SHA-1, for EVALSHA with an EVAL fallback. */
+    record Script(String name, String source, String sha1) {
+    }
+
+    /**
+     * send: trim expired messages, refuse when full, else add and refresh the key's TTL.
+     * channels_redis issues ZREMRANGEBYSCORE, ZCOUNT, ZADD and EXPIRE for this.
+     * KEYS[1] = channel key; ARGV = member, score, expiry cutoff, capacity, TTL in ms.
+     * Returns 1 when queued, 0 when full.
+     */
+    static final Script SEND = script("send", """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[3])
+            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+                return 0
+            end
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            return 1
+            """);
+
+    /**
+     * Group members: drop lapsed memberships, then list the members.
+     * KEYS[1] = group key; ARGV[1] = group expiry cutoff.
+     */
+    static final Script GROUP_MEMBERS = script("group-members", """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+            return redis.call('ZRANGE', KEYS[1], 0, -1)
+            """);
+
+    /**
+     * Group delivery on one shard, as channels_redis' group send script plus its expiry trim:
+     * for each channel key, trim expired messages, then add the key's message if the key holds
+     * fewer than its capacity. Returns one flag per key (1 queued, 0 dropped as full) so the
+     * caller can count the member channels behind each dropped key.
+     * KEYS = channel keys; ARGV = members (one per key), capacities (one per key), score,
+     * expiry cutoff, TTL in ms.
+     */
+    static final Script GROUP_DELIVER = script("group-deliver", """
+            local n = #KEYS
+            local score = ARGV[2 * n + 1]
+            local cutoff = ARGV[2 * n + 2]
+            local ttl = ARGV[2 * n + 3]
+            local queued = {}
+            for i = 1, n do
+                redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, cutoff)
+                if redis.call('ZCARD', KEYS[i]) < tonumber(ARGV[n + i]) then
+                    redis.call('ZADD', KEYS[i], score, ARGV[i])
+                    redis.call('PEXPIRE', KEYS[i], ttl)
+                    queued[i] = 1
+                else
+                    queued[i] = 0
+                end
+            end
+            return queued
+            """);
+
+    /**
+     * Group send in one round trip, for one shard without encryption or capacity rules: trims
+     * lapsed memberships, reads the group, groups members by Redis key in ZRANGE order (as
+     * channels_redis), builds each key's message by appending the msgpack entry
+     * {@code __asgi_channel__: [names]} to the message's entries packed once by the caller
+     * (str8 names, fixarray/array16/array32 and fixmap/map16/map32 headers, as Python's
+     * msgpack writes them), then delivers as {@link #GROUP_DELIVER}.
+     * KEYS[1] = group key; ARGV = group cutoff, key prefix, packed entries, entry count,
+     * 8 random bytes (the member prefix is these plus the key's index), score, expiry cutoff,
+     * TTL in ms, capacity. Returns {delivered channels, dropped channels}.
+     */
+    static final Script GROUP_SEND = script("group-send", """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+            local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+            local prefix, entries, count, seed = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+            local score, cutoff, ttl, capacity = ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
+            local order, buckets = {}, {}
+            for _, name in ipairs(members) do
+                local bang = string.find(name, '!', 1, true)
+                local key = prefix .. (bang and string.sub(name, 1, bang) or name)
+                local bucket = buckets[key]
+                if not bucket then
+                    bucket = {}
+                    buckets[key] = bucket
+                    order[#order + 1] = key
+                end
+                bucket[#bucket + 1] = name
+            end
+            local function be(n, bytes)
+                local out = ''
+                for i = bytes - 1, 0, -1 do
+                    out = out .. string.char(math.floor(n / 256 ^ i) % 256)
+                end
+                return out
+            end
+            local function header(n, fix, limit, tag16, tag32)
+                if n < limit then return string.char(fix + n) end
+                if n < 65536 then return string.char(tag16) .. be(n, 2) end
+                return string.char(tag32) .. be(n, 4)
+            end
+            local function str(text)
+                local n = #text
+                if n < 32 then return string.char(0xa0 + n) .. text end
+                if n < 256 then return string.char(0xd9, n) .. text end
+                if n < 65536 then return string.char(0xda) .. be(n, 2) .. text end
+                return string.char(0xdb) .. be(n, 4) .. text
+            end
+            local routing = str('__asgi_channel__')
+            local delivered, dropped = 0, 0
+            for i, key in ipairs(order) do
+                local names = buckets[key]
+                redis.call('ZREMRANGEBYSCORE', key, 0, cutoff)
+                if redis.call('ZCARD', key) < capacity then
+                    local parts = {seed, be(i, 4), header(count + 1, 0x80, 16, 0xde, 0xdf), entries, routing,
+                        header(#names, 0x90, 16, 0xdc, 0xdd)}
+                    for _, name in ipairs(names) do
+                        parts[#parts + 1] = str(name)
+                    end
+                    redis.call('ZADD', key, score, table.concat(parts))
+                    redis.call('PEXPIRE', key, ttl)
+                    delivered = delivered + #names
+                else
+                    dropped = dropped + #names
+                end
+            end
+            return {delivered, dropped}
+            """);
+
+    /**
+     * Receive, non-blocking. For a key of this process (ending in {@code !}, read by no one
+     * else): move messages a previous receive left in flight back into the queue
+     * (channels_redis' cleanup script), pop up to ARGV[i] messages and back them up in
+     * {@code key$inflight} until they are acknowledged with ZPOPMIN, as channels_redis does
+     * after its BZPOPMIN. For a normal channel, which other processes may read too: pop only.
+     * Backing up there would let a Python worker's cleanup put the message back while we
+     * deliver it, and our cleanup would put back messages Python workers are handling; both
+     * duplicate work, so a normal channel is popped atomically and others' in-flight sets are
+     * left to their owners. KEYS = queue keys; ARGV[i] = how many to pop from KEYS[i].
+     * Returns, per key, a flat list of member, score pairs in score order.
+     */
+    static final Script POP_BATCH = script("pop-batch", """
+            local out = {}
+            for i = 1, #KEYS do
+                local key = KEYS[i]
+                if string.sub(key, -1) == '!' then
+                    local inflight = key .. '$inflight'
+                    local backed_up = redis.call('ZRANGE', inflight, 0, -1, 'WITHSCORES')
+                    for j = #backed_up, 1, -2 do
+                        redis.call('ZADD', key, backed_up[j], backed_up[j - 1])
+                    end
+                    redis.call('DEL', inflight)
+                    local popped = redis.call('ZPOPMIN', key, ARGV[i])
+                    for j = 1, #popped, 2 do
+                        redis.call('ZADD', inflight, popped[j + 1], popped[j])
+                    end
+                    out[i] = popped
+                else
+                    out[i] = redis.call('ZPOPMIN', key, ARGV[i])
+                end
+            end
+            return out
+            """);
+
+    /**
+     * Return of a message popped from a normal channel for a receive that was cancelled
+     * meanwhile: put it back with its original score, so it keeps its place at the head of the
+     * queue for the next receiver (in this process or another), and refresh the key's TTL as a
+     * send does. KEYS[1] = channel key; ARGV = member, score, TTL in ms.
+     */
+    static final Script REQUEUE = script("requeue", """
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """);
+
+    /**
+     * flush: delete every key under the prefix, in batches of 5000 as channels_redis does.
+     * ARGV[1] = the KEYS pattern. Returns the number of keys deleted.
+     */
+    static final Script FLUSH = script("flush", """
+            local keys = redis.call('KEYS', ARGV[1])
+            for i = 1, #keys, 5000 do
+                redis.call('DEL', unpack(keys, i, math.min(i + 4999, #keys)))
+            end
+            return #keys
+            """);
+
+    private Scripts() {
+    }
+
+    private static Script script(String name, String source) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+            return new Script(name, source, HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-1", e);
+        }
+    }
+}
