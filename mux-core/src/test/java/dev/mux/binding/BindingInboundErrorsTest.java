@@ -1,10 +1,8 @@
 package dev.mux.binding;
 
 import static dev.mux.JsonAssertions.assertJson;
-import static dev.mux.JsonAssertions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ class BindingInboundErrorsTest {
     }
 
     private void receive(String payload) {
-        binding.onPayload(handle, (ObjectNode) json(payload));
+        handle.deliver(binding, payload);
     }
 
     private void assertReply(String expected) {

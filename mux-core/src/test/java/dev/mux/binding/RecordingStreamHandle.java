@@ -1,6 +1,9 @@
 package dev.mux.binding;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mux.JsonAssertions;
+import dev.mux.demux.StreamConsumer;
 import dev.mux.demux.StreamFrames;
 import dev.mux.demux.StreamHandle;
 import dev.mux.internal.JsonSupport;
@@ -32,6 +35,11 @@ public final class RecordingStreamHandle implements StreamHandle {
         this.stream = stream;
         this.principal = principal;
         this.layer = layer;
+    }
+
+    /** Hands a payload (JSON, single quotes allowed) to a stream consumer as if this connection sent it. */
+    public void deliver(StreamConsumer consumer, String payload) {
+        consumer.onPayload(this, (ObjectNode) JsonAssertions.json(payload));
     }
 
     /** Returns the payloads sent to this connection, in order. */
