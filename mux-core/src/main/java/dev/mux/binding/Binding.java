@@ -136,6 +136,8 @@ public final class Binding<T> implements StreamConsumer {
     private final AtomicReference<ChannelLayer> layer;
     /** The groups last broadcast per pk, so a change the application reports knows where it was. */
     private final ConcurrentHashMap<Object, Set<String>> lastGroups = new ConcurrentHashMap<>();
+    /** One instance per distinct group set: most instances share a handful of sets. */
+    private final ConcurrentHashMap<Set<String>, Set<String>> sharedGroups = new ConcurrentHashMap<>();
 
     private Binding(Builder<T> b, FieldSelection fields) {
         this.type = b.type;
@@ -278,6 +280,8 @@ public final class Binding<T> implements StreamConsumer {
      * and every group it is in hears CREATE; clients should treat a CREATE of a pk they already
      * hold as a replacement. When an instance may have existed (and moved between groups) before
      * this binding knew it, pass its previous state to {@link #saved(Object, Object)} instead.
+     * Remembering costs one map entry per pk broadcast (dropped when the instance is deleted);
+     * equal group sets are shared.
      *
      * @param instance the instance as stored now
      * @return a stage with the total of the group sends
@@ -349,6 +353,9 @@ public final class Binding<T> implements StreamConsumer {
     @Override
     public void onPayload(StreamHandle stream, ObjectNode payload) {
         JsonNode requestId = payload.get("request_id");
+        if (requestId != null && requestId.isNull()) {
+            requestId = null; // an explicit null asks for no reply, like an absent id
+        }
         JsonNode actionNode = payload.get("action");
         if (actionNode == null || actionNode.isNull()) {
             stream.send(reply(null, requestId, 405, null, errors(NO_ACTION)));
@@ -626,7 +633,7 @@ public final class Binding<T> implements StreamConsumer {
         if (deleted) {
             lastGroups.remove(key);
         } else {
-            lastGroups.put(key, after);
+            lastGroups.put(key, sharedGroups.computeIfAbsent(after, g -> g));
         }
         GroupDiff diff = GroupDiff.of(before, after);
         if (diff.isEmpty()) {

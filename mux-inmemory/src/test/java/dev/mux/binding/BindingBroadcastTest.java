@@ -78,6 +78,14 @@ class BindingBroadcastTest {
     }
 
     @Test
+    void anExplicitNullRequestIdAsksForNoReplyLikeAnAbsentOne() {
+        receive("{'action': 'create', 'data': {'text': 'hello', 'room': 'a'}, 'request_id': null}");
+
+        assertThat(client.sent()).isEmpty();
+        assertThat(store.size()).isEqualTo(1);
+    }
+
+    @Test
     void updateAndDeleteAreBroadcastWithTheFullDataOfTheInstance() {
         store.put(new ChatMessage(null, "hello", "a", CREATED));
         LayerMember roomA = new LayerMember(layer, "room-a");
