@@ -76,6 +76,7 @@ public final class Connection {
     private final OutboundQueue outbound;
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<ConnectResult> result = new CompletableFuture<>();
+    private final CompletableFuture<Integer> ended = new CompletableFuture<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicInteger pendingFrames = new AtomicInteger();
     private volatile boolean acceptedByConsumer;
@@ -241,6 +242,16 @@ public final class Connection {
         if (finish(code)) {
             log.debug("connection {}: closed by the client or the network with {}", id, code);
         }
+    }
+
+    /**
+     * Returns a stage that completes when the connection has fully ended: {@code onDisconnect}
+     * ran, the groups were discarded and the layer receive stopped.
+     *
+     * @return a stage with the code given to {@code onDisconnect}
+     */
+    public CompletionStage<Integer> disconnected() {
+        return ended.minimalCompletionStage();
     }
 
     /**
@@ -653,7 +664,9 @@ public final class Connection {
         serial.submit(this::discardGroups);
         serial.submit(() -> {
             CompletionStage<?> done = runUser("onDisconnect()", () -> consumer.onDisconnect(code), true);
-            return done == null ? afterDisconnect() : done.handle((r, e) -> afterDisconnect());
+            return done == null ? afterDisconnect(code)
+                    : done.handle((r, e) -> afterDisconnect(code)).thenCompose(s -> s == null
+                            ? CompletableFuture.completedFuture(null) : s);
         });
         return true;
     }
@@ -680,13 +693,14 @@ public final class Connection {
         });
     }
 
-    private CompletionStage<?> afterDisconnect() {
+    private CompletionStage<?> afterDisconnect(int code) {
         CompletionStage<?> discarded = discardGroups();
         Runnable end = () -> {
             stopReceive();
             state.set(State.ENDED);
             runtime.ended(this);
             log.debug("connection {}: ended", id);
+            ended.complete(code);
         };
         if (discarded == null) {
             end.run();
