@@ -420,11 +420,14 @@ public final class Connection {
         if (decision == null) {
             return;
         }
+        if (decision.accepted()) {
+            // Before the outcome is visible: a transport may call open() the moment it is.
+            state.compareAndSet(State.CONNECTING, State.ACCEPTED);
+        }
         if (!complete(decision)) {
             return; // the handshake timed out meanwhile
         }
         if (decision.accepted()) {
-            state.compareAndSet(State.CONNECTING, State.ACCEPTED);
             // The container must now open the connection; if it never does, do not leak it.
             handshakeTimer = runtime.schedule(this::openTimedOut, limits.handshakeTimeout());
             log.debug("connection {}: accepted{}", id,
