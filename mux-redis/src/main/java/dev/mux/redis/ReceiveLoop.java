@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
  * a key the blocked pop does not watch, the pop is cut short with {@code CLIENT UNBLOCK}.
  *
- * <p>The blocking pop has no client-side timeout: a frozen server makes the loop wait rather
- * than abandon a pop that the server could still execute later (its message would be lost).
+ * <p>The loop's connection has no client-side timeouts: a frozen server makes the loop wait
+ * rather than abandon a pop that the server would still execute once it thaws (its message
+ * would be lost).
  * Failures back off exponentially with full jitter up to the configured maximum.
  *
  * <p>Thread-safe; the loop itself runs on Redis I/O threads and the layer's scheduler, one

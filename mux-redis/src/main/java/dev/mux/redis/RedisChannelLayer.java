@@ -19,7 +19,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -121,6 +120,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final MessageCodec codec;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisClient loopClient;
     private final List<Shard> shards;
     private final List<ReceiveLoop> loops;
     private final Inbox inbox;
@@ -161,7 +161,9 @@ public final class RedisChannelLayer implements ChannelLayer {
                         TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
-        client.setOptions(clientOptions(options.commandTimeout()));
+        client.setOptions(clientOptions(options.commandTimeout(), true));
+        this.loopClient = RedisClient.create(resources);
+        loopClient.setOptions(clientOptions(options.commandTimeout(), false));
         AtomicInteger callbackThreads = new AtomicInteger();
         this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
@@ -170,7 +172,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         });
         List<Shard> shardList = new ArrayList<>();
         for (RedisEndpoint endpoint : options.endpoints()) {
-            shardList.add(new Shard(shardList.size(), endpoint, client, options.commandTimeout()));
+            shardList.add(new Shard(shardList.size(), endpoint, client, loopClient, options.commandTimeout()));
         }
         this.shards = List.copyOf(shardList);
         this.inbox = new Inbox(layerOptions, callbacks, this::demandChanged);
@@ -521,10 +523,12 @@ public final class RedisChannelLayer implements ChannelLayer {
         sweeper.cancel(false);
         connectionEvents.dispose();
         shards.forEach(Shard::close);
-        try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            log.debug("{} client shutdown: {}", name, e.toString());
+        for (RedisClient c : List.of(client, loopClient)) {
+            try {
+                c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                log.debug("{} client shutdown: {}", name, e.toString());
+            }
         }
         try {
             resources.shutdown(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
@@ -867,13 +871,14 @@ public final class RedisChannelLayer implements ChannelLayer {
         return out.toString();
     }
 
-    private static ClientOptions clientOptions(Duration commandTimeout) {
+    private static ClientOptions clientOptions(Duration commandTimeout, boolean timeoutCommands) {
         long timeoutMillis = Math.max(1, commandTimeout.toMillis());
         TimeoutOptions.TimeoutSource source = new TimeoutOptions.TimeoutSource() {
             @Override
             public long getTimeout(RedisCommand<?, ?, ?> command) {
-                // The blocking pop waits at the server and must never be abandoned client-side.
-                return command.getType() == CommandType.BZPOPMIN ? 0 : timeoutMillis;
+                // Zero disables the timeout: the receive loop waits for Redis rather than abandon
+                // a pop that would still run once a frozen Redis thaws.
+                return timeoutCommands ? timeoutMillis : 0;
             }
 
             @Override
