@@ -5,6 +5,7 @@ import dev.mux.consumer.ConsumerRuntime;
 import dev.mux.consumer.RuntimeStats;
 import dev.mux.consumer.WebSocketConsumer;
 import dev.mux.layer.ChannelLayer;
+import dev.mux.observe.MuxListener;
 import dev.mux.routing.Authenticator;
 import dev.mux.routing.OriginPolicy;
 import dev.mux.routing.RoutePattern;
@@ -56,7 +57,7 @@ public final class Mux implements AutoCloseable {
 
     private Mux(Builder b) {
         this.router = b.router.build();
-        ConsumerRuntime.Builder rb = ConsumerRuntime.builder().layer(b.layer).limits(b.limits);
+        ConsumerRuntime.Builder rb = ConsumerRuntime.builder().layer(b.layer).limits(b.limits).listener(b.listener);
         if (b.executor != null) {
             rb.executor(b.executor);
         }
@@ -152,8 +153,22 @@ public final class Mux implements AutoCloseable {
         private ChannelLayer layer;
         private ConnectionLimits limits = ConnectionLimits.defaults();
         private Executor executor;
+        private MuxListener listener = MuxListener.NOOP;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the listener that hears about connections (opened, refused with their HTTP
+         * status, closed with their code), frames in and out, and frames dropped for slow
+         * clients. Give the same listener to the layer to hear about layer traffic too.
+         *
+         * @param listener the listener; default {@link MuxListener#NOOP}
+         * @return this builder
+         */
+        public Builder listener(MuxListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            return this;
         }
 
         /**

@@ -163,6 +163,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
         if (router != null) {
             Admission admission = router.admit(handshake);
             if (!admission.isAdmitted()) {
+                runtime.refusedBeforeConnection(handshake.path(), admission.status(), admission.reason());
                 connectResult = admission.toConnectResult();
                 return connectResult;
             }
