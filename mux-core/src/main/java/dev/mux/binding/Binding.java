@@ -692,7 +692,12 @@ public final class Binding<T> implements StreamConsumer {
     /** Field errors as Django REST Framework reports them: a list holding one object. */
     private static ArrayNode fieldErrors(Map<String, List<String>> errors) {
         ObjectNode byField = NODES.objectNode();
-        errors.forEach((field, messages) -> messages.forEach(byField.withArray(field)::add));
+        // putArray, not withArray: withArray reads a name starting with "/" as a JSON Pointer, and
+        // field names here come from clients.
+        errors.forEach((field, messages) -> {
+            ArrayNode list = byField.putArray(field);
+            messages.forEach(list::add);
+        });
         return NODES.arrayNode().add(byField);
     }
 

@@ -422,7 +422,7 @@ public final class Message {
         if (value instanceof BigInteger big) {
             if (big.bitLength() > 63) {
                 throw new IllegalArgumentException("message value at '" + path
-                        + "' is outside the int64 range: " + big);
+                        + "' is outside the int64 range: " + abbreviate(big.toString()));
             }
             return big.longValue();
         }
@@ -490,15 +490,16 @@ public final class Message {
                 if (node.isIntegralNumber()) {
                     if (!node.canConvertToLong()) {
                         throw new IllegalArgumentException("message value at '" + path
-                                + "' is outside the int64 range: " + node.asText());
+                                + "' is outside the int64 range: " + abbreviate(node.asText()));
                     }
                     return node.longValue();
                 }
-                if (node.isBigDecimal()) {
-                    BigDecimal d = node.decimalValue();
-                    return d.doubleValue();
+                double d = node.isBigDecimal() ? node.decimalValue().doubleValue() : node.doubleValue();
+                if (Double.isInfinite(d) && node.isBigDecimal()) {
+                    throw new IllegalArgumentException("message value at '" + path
+                            + "' is outside the float64 range: " + abbreviate(node.asText()));
                 }
-                return node.doubleValue();
+                return d;
             case ARRAY: {
                 List<Object> out = new ArrayList<>(node.size());
                 int i = 0;
@@ -523,6 +524,11 @@ public final class Message {
                 throw new IllegalArgumentException("message value at '" + path
                         + "' has unsupported JSON type " + node.getNodeType());
         }
+    }
+
+    /** Keeps error messages short when a client sent a number of thousands of digits. */
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 20) + "…(" + text.length() + " characters)";
     }
 
     private static JsonNode toJsonNode(Object value) {

@@ -63,6 +63,14 @@ class BindingInboundErrorsTest {
     }
 
     @Test
+    void anUnknownFieldWhoseNameLooksLikeAJsonPointerIsAnswered400NotA500() {
+        receive("{'action': 'create', 'data': {'/text/0': 'x', 'text': 'y', 'room': 'r'}, 'request_id': 'p'}");
+
+        assertReply("{'action': 'create', 'data': null, 'errors': [{'/text/0': ['Unknown field.']}],"
+                + " 'response_status': 400, 'request_id': 'p'}");
+    }
+
+    @Test
     void aPayloadWithoutActionIsAnswered405() {
         receive("{'pk': 1}");
 
