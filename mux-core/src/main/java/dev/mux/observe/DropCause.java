@@ -37,5 +37,11 @@ public enum DropCause {
     UNROUTABLE,
 
     /** A layer message reached a consumer that has no handler for its {@code type}. */
-    NO_HANDLER
+    NO_HANDLER,
+
+    /**
+     * The store became unreachable while a message was in flight inside the layer (a message of
+     * a shared channel being returned to its queue after its receive was cancelled).
+     */
+    UNAVAILABLE
 }
