@@ -19,6 +19,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
@@ -177,9 +178,9 @@ public final class RedisChannelLayer implements ChannelLayer {
                         TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
-        client.setOptions(clientOptions(options.commandTimeout(), true));
+        client.setOptions(clientOptions(options, true));
         this.loopClient = RedisClient.create(resources);
-        loopClient.setOptions(clientOptions(options.commandTimeout(), false));
+        loopClient.setOptions(clientOptions(options, false));
         AtomicInteger callbackThreads = new AtomicInteger();
         this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
@@ -623,8 +624,14 @@ public final class RedisChannelLayer implements ChannelLayer {
     // ---------------------------------------------------------------------------------------
     // Receive side, called by the loops
 
-    /** Decodes a popped member and hands it to the channels it is for. Never throws. */
-    void dispatch(Shard shard, String key, byte[] member, double score) {
+    /**
+     * Decodes a popped member and hands it to the channels it is for. Never throws.
+     *
+     * @param via the receive loop's connection, which popped the member: a message that must go
+     *            back to its queue is returned on it, so that it is back before the loop's next
+     *            pop (Redis runs one connection's commands in order) and the queue's order holds
+     */
+    void dispatch(Shard shard, StatefulRedisConnection<String, byte[]> via, String key, byte[] member, double score) {
         MessageCodec.Decoded decoded;
         try {
             decoded = codec.decode(member);
@@ -655,7 +662,7 @@ public final class RedisChannelLayer implements ChannelLayer {
             // (a worker stopping), put it back for the next receiver, in this process or
             // another, instead of keeping it in this process's memory.
             if (!inbox.handOver(queue, message)) {
-                requeue(shard, key, member, score);
+                requeue(shard, via, key, member, score);
             }
             return;
         }
@@ -679,10 +686,14 @@ public final class RedisChannelLayer implements ChannelLayer {
     }
 
     /** Puts an unclaimed message of a normal channel back at its place in the queue. */
-    private void requeue(Shard shard, String key, byte[] member, double score) {
-        byte[][] args = {member, Double.toString(score).getBytes(StandardCharsets.US_ASCII), expiryMillisArg};
-        run("requeue on " + key, shard, connection -> shard.<Long>eval(connection, Scripts.REQUEUE,
-                ScriptOutputType.INTEGER, new String[] {key}, args)).whenComplete((v, failure) -> {
+    private void requeue(Shard shard, StatefulRedisConnection<String, byte[]> via, String key, byte[] member,
+            double score) {
+        // Plain pipelined commands rather than a script: a script unknown to a restarted Redis
+        // would be sent again only after the NOSCRIPT reply, behind the loop's next pop.
+        CompletableFuture<Long> added = via.async().zadd(key, score, member).toCompletableFuture();
+        CompletableFuture<Boolean> expiring = via.async().pexpire(key, layerOptions.expiry().toMillis())
+                .toCompletableFuture();
+        CompletableFuture.allOf(added, expiring).whenComplete((v, failure) -> {
                     if (failure != null) {
                         undeliverable.incrementAndGet();
                         listener.dropped(name, DropCause.UNAVAILABLE, 1);
@@ -968,7 +979,8 @@ public final class RedisChannelLayer implements ChannelLayer {
         return out.toString();
     }
 
-    private static ClientOptions clientOptions(Duration commandTimeout, boolean timeoutCommands) {
+    private static ClientOptions clientOptions(RedisLayerOptions options, boolean timeoutCommands) {
+        Duration commandTimeout = options.commandTimeout();
         long timeoutMillis = Math.max(1, commandTimeout.toMillis());
         TimeoutOptions.TimeoutSource source = new TimeoutOptions.TimeoutSource() {
             @Override
@@ -983,7 +995,12 @@ public final class RedisChannelLayer implements ChannelLayer {
                 return TimeUnit.MILLISECONDS;
             }
         };
-        return ClientOptions.builder()
+        ClientOptions.Builder builder = ClientOptions.builder();
+        if (options.tlsTrustedCertificates() != null) {
+            builder.sslOptions(SslOptions.builder().jdkSslProvider()
+                    .trustManager(options.tlsTrustedCertificates().toFile()).build());
+        }
+        return builder
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
@@ -1145,6 +1162,18 @@ public final class RedisChannelLayer implements ChannelLayer {
          */
         public Builder maxReconnectDelay(Duration delay) {
             options.maxReconnectDelay(delay);
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of a PEM file for {@code rediss://} shards. See
+         * {@link RedisLayerOptions.Builder#tlsTrustedCertificates}.
+         *
+         * @param pemFile the certificates
+         * @return this builder
+         */
+        public Builder tlsTrustedCertificates(java.nio.file.Path pemFile) {
+            options.tlsTrustedCertificates(pemFile);
             return this;
         }
 
