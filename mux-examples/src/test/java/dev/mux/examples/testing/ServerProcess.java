@@ -190,7 +190,9 @@ public final class ServerProcess implements AutoCloseable {
      * @return the exit code
      */
     public int terminate() {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our ends of the pipes and lose
+        // what the server prints while it stops.
+        process.toHandle().destroy();
         return awaitExit(Duration.ofSeconds(20));
     }
 
@@ -227,7 +229,7 @@ public final class ServerProcess implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
