@@ -3,6 +3,7 @@ package dev.mux.examples;
 import dev.mux.examples.board.JdbcMessageStore;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import dev.mux.layer.ChannelLayer;
+import dev.mux.redis.RedisChannelLayer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -303,7 +304,12 @@ public final class ExampleServer implements AutoCloseable {
             if (options.redis().isEmpty()) {
                 return new InMemoryChannelLayer();
             }
-            throw new StartupException("--redis is not supported by this build yet", null);
+            try {
+                // No connection yet: check() makes the first round trip.
+                return RedisChannelLayer.builder().host(options.redis().get().toString()).build();
+            } catch (IllegalArgumentException e) {
+                throw new StartupException("--redis: " + e.getMessage(), e);
+            }
         }
 
         static String describe(ServerOptions options) {
@@ -312,8 +318,24 @@ public final class ExampleServer implements AutoCloseable {
                     .orElse("in-memory channel layer");
         }
 
-        /** A harmless round trip: discarding a fresh channel from a group it never joined. */
+        /**
+         * Connects to Redis once by hand (for a plain "connection refused" instead of a command
+         * timeout), then makes a harmless round trip through the layer: discarding a fresh
+         * channel from a group it never joined.
+         */
         static void check(ChannelLayer layer, ServerOptions options) {
+            if (options.redis().isPresent()) {
+                URI redis = options.redis().get();
+                int port = redis.getPort() == -1 ? 6379 : redis.getPort();
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new java.net.InetSocketAddress(redis.getHost(), port), 3_000);
+                } catch (IOException e) {
+                    throw new StartupException("cannot reach Redis at " + redis.getHost() + ":" + port + " ("
+                            + (e instanceof java.net.UnknownHostException ? "unknown host"
+                                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                            + "); start it or check --redis", e);
+                }
+            }
             try {
                 layer.groupDiscard("mux-examples.startup-check", layer.newChannel())
                         .toCompletableFuture().get(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);

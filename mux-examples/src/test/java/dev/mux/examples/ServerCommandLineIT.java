@@ -130,6 +130,18 @@ class ServerCommandLineIT {
     }
 
     @Test
+    void anUnreachableRedisFailsFastWithAClearMessage() {
+        int closedPort = FreePorts.find();
+
+        ServerProcess process = ServerProcess.start(args(0, "--redis", "redis://127.0.0.1:" + closedPort));
+
+        assertThat(process.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+        assertThat(process.stderr()).contains("mux-examples: cannot reach Redis at 127.0.0.1:" + closedPort
+                + " (Connection refused); start it or check --redis");
+        assertThat(process.stdout()).isEmpty();
+    }
+
+    @Test
     void anUnsupportedJdbcUrlFailsFast() {
         ServerProcess process = ServerProcess.start(List.of("--port", "0", "--jdbc-url", "jdbc:mysql://127.0.0.1/x"));
 
