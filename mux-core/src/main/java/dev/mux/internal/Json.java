@@ -1,0 +1,61 @@
+package dev.mux.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import dev.mux.layer.Bytes;
+import dev.mux.layer.Message;
+import java.io.IOException;
+
+/**
+ * The Jackson configuration Mux uses for WebSocket JSON.
+ *
+ * <p>It rejects trailing content after the first JSON value (so {@code {"a":1} x} is invalid
+ * rather than silently cut), and writes {@link Message} as its JSON object and {@link Bytes} as
+ * base64 text, as {@link Message#toJson()} does.
+ *
+ * <p>Thread-safe: the shared mapper is configured once and never changed.
+ */
+public final class Json {
+
+    private static final ObjectMapper SHARED = newMapper();
+
+    private Json() {
+    }
+
+    /**
+     * Returns the shared mapper. Callers must not reconfigure it.
+     *
+     * @return the mapper
+     */
+    public static ObjectMapper mapper() {
+        return SHARED;
+    }
+
+    /**
+     * Creates a new mapper configured like the shared one, for callers that want to change it.
+     *
+     * @return a new mapper
+     */
+    public static ObjectMapper newMapper() {
+        SimpleModule module = new SimpleModule("mux");
+        module.addSerializer(Message.class, new StdSerializer<>(Message.class) {
+            @Override
+            public void serialize(Message value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                gen.writeTree(value.toJson());
+            }
+        });
+        module.addSerializer(Bytes.class, new StdSerializer<>(Bytes.class) {
+            @Override
+            public void serialize(Bytes value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                gen.writeBinary(value.toByteArray());
+            }
+        });
+        return new ObjectMapper()
+                .registerModule(module)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+}
