@@ -183,29 +183,58 @@ stop "$DJANGO_PID"
 redis-cli -p "$REDIS_PORT" flushall >/dev/null
 
 # ---- Mux ---------------------------------------------------------------------------------------
-start_mux() { # NAME [server options...]; sets MUX_PORT and MUX_PID, or returns 1
+start_mux_once() { # NAME [server options...]; sets MUX_PORT and MUX_PID, or returns 1
   local name=$1
   shift
   MUX_PORT=$(free_port)
-  "$JAVA" "${SERVER_JVM[@]}" -jar "$JAR" --port "$MUX_PORT" "$@" >"$RESULTS/$name.log" 2>&1 &
+  "$JAVA" "${SERVER_JVM[@]}" -jar "$JAR" --port "$MUX_PORT" --data-dir "$RESULTS/$name-data" "$@" \
+    >"$RESULTS/$name.log" 2>&1 &
   MUX_PID=$!
   PIDS+=("$MUX_PID")
   for _ in $(seq 600); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$MUX_PORT") 2>/dev/null; then
+    # Listening is not enough: the server may still be checking Redis and give up.
+    if grep -qi "ready" "$RESULTS/$name.log" && (exec 3<>"/dev/tcp/127.0.0.1/$MUX_PORT") 2>/dev/null; then
       log "Mux ($name) on 127.0.0.1:$MUX_PORT (pid $MUX_PID)"
       return 0
     fi
     if ! kill -0 "$MUX_PID" 2>/dev/null; then
-      MUX_NOTE="The Mux example server ($MUX_MAIN) exited at start: $(tail -3 "$RESULTS/$name.log" | tr '\n' ' ')"
+      MUX_NOTE="The Mux example server ($MUX_MAIN) exited at start: $(grep -v '^[0-9:. ]*\[' "$RESULTS/$name.log" | tail -2 | tr '\n' ' ')"
       log "WARNING: $MUX_NOTE"
       return 1
     fi
     sleep 0.1
   done
-  MUX_NOTE="The Mux example server did not listen within 60 s."
+  MUX_NOTE="The Mux example server did not get ready within 60 s."
   log "WARNING: $MUX_NOTE"
   stop "$MUX_PID"
   return 1
+}
+
+# Starts the Mux server (up to three attempts if it exits at start, e.g. a startup check that
+# timed out on a busy machine) and checks that it serves the chat: one client, one message.
+start_mux() { # NAME [server options...]
+  start_mux_once "$@" || start_mux_once "$@" || start_mux_once "$@" || return 1
+  local probe
+  probe=$(timeout 60 "$JAVA" -cp "$JAR" dev.mux.examples.load.LoadTool \
+    --url "ws://127.0.0.1:$MUX_PORT/ws/chat/probe/" --clients 1 --messages 1 --max-duration 20 \
+    --idle-timeout 5 --json - 2>/dev/null || true)
+  local verdict
+  verdict=$(printf '%s' "$probe" | "$PY" -c '
+import json, sys
+try:
+    r = json.load(sys.stdin)
+except ValueError:
+    print("the load tool gave no report"); sys.exit()
+if r["deliveries"]["delivered"] == 1:
+    print("ok")
+else:
+    print("; ".join(r["errors"]["samples"][:1]) or "the probe message was not delivered")')
+  if [ "$verdict" != ok ]; then
+    MUX_NOTE="The Mux example server ($MUX_MAIN) does not serve the chat yet: a one-client probe of /ws/chat/probe/ failed ($verdict)."
+    log "WARNING: $MUX_NOTE"
+    stop "$MUX_PID"
+    return 1
+  fi
 }
 
 if [ -n "$MUX_MAIN" ]; then

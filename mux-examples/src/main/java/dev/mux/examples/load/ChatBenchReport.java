@@ -70,6 +70,7 @@ public final class ChatBenchReport {
      * @throws IOException if a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
+        System.setProperty("java.awt.headless", "true"); // draws into an image; needs no display
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i], args[i + 1]);

@@ -159,87 +159,155 @@ public final class LoadConfig {
         }
     }
 
-    /** @return the chat room's WebSocket URL, a loopback address */
+    /**
+     * Returns the chat room's WebSocket URL, a loopback address.
+     *
+     * @return the chat room's WebSocket URL, a loopback address
+     */
     public URI url() {
         return url;
     }
 
-    /** @return the number of clients that join the room */
+    /**
+     * Returns the number of clients that join the room.
+     *
+     * @return the number of clients that join the room
+     */
     public int clients() {
         return clients;
     }
 
-    /** @return how many of the clients send */
+    /**
+     * Returns how many of the clients send.
+     *
+     * @return how many of the clients send
+     */
     public int senders() {
         return senders;
     }
 
-    /** @return measured messages per sender */
+    /**
+     * Returns the number of measured messages per sender.
+     *
+     * @return measured messages per sender
+     */
     public int messages() {
         return messages;
     }
 
-    /** @return messages per second per sender; 0 means back to back */
+    /**
+     * Returns the rate in messages per second per sender; 0 means back to back.
+     *
+     * @return messages per second per sender; 0 means back to back
+     */
     public double rate() {
         return rate;
     }
 
-    /** @return warm-up messages per sender, sent (at the same rate) before measuring */
+    /**
+     * Returns the number of warm-up messages per sender, sent (at the same rate) before measuring.
+     *
+     * @return warm-up messages per sender, sent (at the same rate) before measuring
+     */
     public int warmup() {
         return warmup;
     }
 
-    /** @return the minimum length of a message text */
+    /**
+     * Returns the minimum length of a message text.
+     *
+     * @return the minimum length of a message text
+     */
     public int size() {
         return size;
     }
 
-    /** @return the Origin header sent with each handshake */
+    /**
+     * Returns the Origin header sent with each handshake.
+     *
+     * @return the Origin header sent with each handshake
+     */
     public String origin() {
         return origin;
     }
 
-    /** @return the most handshakes in flight at once */
+    /**
+     * Returns the most handshakes in flight at once.
+     *
+     * @return the most handshakes in flight at once
+     */
     public int connectConcurrency() {
         return connectConcurrency;
     }
 
-    /** @return the time one handshake may take */
+    /**
+     * Returns the time one handshake may take.
+     *
+     * @return the time one handshake may take
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** @return how long to wait for more deliveries after the last send before counting the rest lost */
+    /**
+     * Returns how long to wait for more deliveries after the last send before counting the rest lost.
+     *
+     * @return how long to wait for more deliveries after the last send before counting the rest lost
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
-    /** @return the bound on the whole run */
+    /**
+     * Returns the bound on the whole run.
+     *
+     * @return the bound on the whole run
+     */
     public Duration maxDuration() {
         return maxDuration;
     }
 
-    /** @return how many HTTP clients (each with its own I/O thread) the connections are spread over */
+    /**
+     * Returns how many HTTP clients (each with its own I/O thread) the connections are spread over.
+     *
+     * @return how many HTTP clients (each with its own I/O thread) the connections are spread over
+     */
     public int ioClients() {
         return ioClients;
     }
 
-    /** @return the server process to measure (RSS, and live heap if {@link #jvmHeap()}), if any */
+    /**
+     * Returns the server process to measure (RSS, and live heap if {@link #jvmHeap()}), if any.
+     *
+     * @return the server process to measure (RSS, and live heap if {@link #jvmHeap()}), if any
+     */
     public OptionalLong serverPid() {
         return serverPid;
     }
 
-    /** @return whether to measure the server JVM's live heap with {@code jcmd} before and after connecting */
+    /**
+     * Returns whether to measure the server JVM's live heap with {@code jcmd} before and after connecting.
+     *
+     * @return whether to measure the server JVM's live heap with {@code jcmd} before and after connecting
+     */
     public boolean jvmHeap() {
         return jvmHeap;
     }
 
-    /** @return the name of the run in reports */
+    /**
+     * Returns the name of the run in reports.
+     *
+     * @return the name of the run in reports
+     */
     public String label() {
         return label;
     }
 
-    /** @return the number of deliveries the run expects: clients × senders × messages */
+    /**
+     * Returns the number of deliveries the run expects: clients × senders × messages.
+     *
+     * @return the number of deliveries the run expects: clients × senders × messages
+     */
     public long expectedDeliveries() {
         return (long) clients * senders * messages;
     }
