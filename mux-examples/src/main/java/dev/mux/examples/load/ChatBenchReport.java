@@ -173,7 +173,8 @@ public final class ChatBenchReport {
         md.append("## Results\n\n");
         md.append("Latency is per delivery, from the send (the *scheduled* send when paced, so stalls are not hidden) to\n"
                 + "the arrival at a client. Deliveries/s is distinct deliveries over the time from the first send to the\n"
-                + "last delivery. Lost = sent but never delivered to a client within the idle timeout after the last send.\n\n");
+                + "last delivery. Lost = sent but never delivered to a client within the idle timeout after the last send;\n"
+                + "where a run hit its time bound, lost also counts what was still on its way when the run stopped.\n\n");
         md.append("| scenario | server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | handshake p99 ms | RSS connected MiB |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, String> s : SCENARIOS.entrySet()) {
@@ -307,7 +308,8 @@ public final class ChatBenchReport {
                 .append(LoadReport.fmt(l.p99())).append(" | ")
                 .append(LoadReport.fmt(l.p999())).append(" | ")
                 .append(LoadReport.fmt(l.max())).append(" | ")
-                .append(x.deliveries().lost()).append(" of ").append(x.deliveries().expected()).append(" | ")
+                .append(x.deliveries().lost()).append(" of ").append(x.deliveries().expected())
+                .append(x.truncated() ? " (time bound hit)" : "").append(" | ")
                 .append(x.deliveries().duplicates()).append(" | ")
                 .append(LoadReport.fmt(x.connect().latencyMillis().p99())).append(" | ")
                 .append(mib(x.server().rssConnectedKb())).append(" |\n");

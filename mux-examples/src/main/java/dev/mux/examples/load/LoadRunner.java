@@ -161,7 +161,7 @@ public final class LoadRunner {
             Long rssEnd = probe == null ? null : boxed(probe.rssKb());
             Long peakRss = probe == null ? null : boxed(probe.peakRssKb());
 
-            closeAll(connected);
+            closeAll(connected, clients);
             long end = System.nanoTime();
 
             LoadReport.Server server = probe == null ? LoadReport.Server.NONE
@@ -315,7 +315,7 @@ public final class LoadRunner {
         }
     }
 
-    private void closeAll(List<Client> connected) throws InterruptedException {
+    private void closeAll(List<Client> connected, Client[] all) throws InterruptedException {
         closing = true;
         List<CompletableFuture<WebSocket>> closes = new ArrayList<>();
         for (Client c : connected) {
@@ -333,6 +333,13 @@ public final class LoadRunner {
         }
         for (Client c : connected) {
             c.socket.abort();
+        }
+        // A handshake that finished after its timeout opened a socket nobody counted: abort it too.
+        for (Client c : all) {
+            WebSocket late = c == null ? null : c.opened;
+            if (late != null && c.socket == null) {
+                late.abort();
+            }
         }
     }
 
@@ -519,6 +526,7 @@ public final class LoadRunner {
         final LongRecorder latencies = new LongRecorder(Math.min(config.messages() * config.senders(), 1 << 16));
         private final StringBuilder partial = new StringBuilder();
         volatile WebSocket socket;
+        volatile WebSocket opened;
         volatile long handshakeNanos;
 
         Client(int index) {
@@ -536,6 +544,7 @@ public final class LoadRunner {
 
         @Override
         public void onOpen(WebSocket webSocket) {
+            opened = webSocket;
             // The frames are handled synchronously, so no flow control is needed.
             webSocket.request(Long.MAX_VALUE);
         }
