@@ -2,11 +2,11 @@ package dev.mux.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The Jackson configuration Mux uses where the application gives none.
+ * The Jackson configuration of {@link Json}, plus {@code java.time} support: what bindings and
+ * the demultiplexer use where the application gives no mapper.
  *
  * <p>Dates and times are written as ISO-8601 strings ({@code "2024-05-01T12:30:00Z"}), not as
  * numbers, because that is what Django's JSON encoder sends and what browsers parse.
@@ -15,11 +15,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class JsonSupport {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
+    private static final ObjectMapper MAPPER = Json.newMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .build();
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 
     private JsonSupport() {
     }

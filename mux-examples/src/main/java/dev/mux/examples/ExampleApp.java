@@ -1,8 +1,15 @@
 package dev.mux.examples;
 
+import dev.mux.binding.Binding;
+import dev.mux.examples.board.AdminAuthenticator;
 import dev.mux.examples.board.BoardEvents;
+import dev.mux.examples.board.BoardMessage;
 import dev.mux.examples.board.JdbcMessageStore;
+import dev.mux.examples.board.MessageBinding;
+import dev.mux.examples.board.MessageDemultiplexer;
 import dev.mux.examples.board.MessagesServlet;
+import dev.mux.examples.chat.ChatConsumer;
+import dev.mux.jakarta.Mux;
 import dev.mux.layer.ChannelLayer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
@@ -25,28 +32,46 @@ import java.util.Objects;
  * ServerContainer container =
  *     (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
  * app.install(servletContext, container);
+ * // and when the context is destroyed: app.close(); layer.close();
  * }</pre>
+ *
+ * <p>The endpoints are those of {@link Mux}: {@code /ws/chat/{room}/} runs
+ * {@link ChatConsumer}; {@code /demultiplex/{room_name}/} runs {@link MessageDemultiplexer}
+ * with the {@link MessageBinding}; sockets with {@code ?token=<admin token>} are the admin
+ * ({@link AdminAuthenticator}). Browsers from other origins than the server's own are refused
+ * unless allowed.
  *
  * <p><b>Threading:</b> thread-safe. Consumers run as the Mux runtime schedules them (one at a
  * time per connection); the servlets run on the container's request threads.
  */
-public final class ExampleApp {
+public final class ExampleApp implements AutoCloseable {
 
-    /** The query parameter of the board socket URL that carries the admin token. */
-    public static final String TOKEN_PARAMETER = "token";
+    /** The chat's route, as in the Channels tutorial. */
+    public static final String CHAT_ROUTE = "/ws/chat/{room}/";
+
+    /** The board's route, as in the seed application. */
+    public static final String BOARD_ROUTE = "/demultiplex/{room_name}/";
 
     private final ChannelLayer layer;
     private final JdbcMessageStore store;
     private final String adminToken;
-    private final List<String> allowedOrigins;
+    private final Binding<BoardMessage> binding;
     private final BoardEvents events;
+    private final Mux mux;
 
     private ExampleApp(ChannelLayer layer, JdbcMessageStore store, String adminToken, List<String> allowedOrigins) {
         this.layer = Objects.requireNonNull(layer, "layer");
         this.store = Objects.requireNonNull(store, "store");
         this.adminToken = Objects.requireNonNull(adminToken, "adminToken");
-        this.allowedOrigins = List.copyOf(allowedOrigins);
-        this.events = BoardEvents.NONE;
+        this.binding = MessageBinding.create(store, layer);
+        this.events = MessageBinding.events(binding);
+        this.mux = Mux.builder()
+                .layer(layer)
+                .route(CHAT_ROUTE, ChatConsumer::new)
+                .route(BOARD_ROUTE, () -> new MessageDemultiplexer(binding))
+                .allowedOrigins(allowedOrigins.toArray(String[]::new))
+                .authenticator(new AdminAuthenticator(adminToken))
+                .build();
     }
 
     /**
@@ -70,7 +95,25 @@ public final class ExampleApp {
      * @return the endpoint configurations, to add to a {@link ServerContainer}
      */
     public List<ServerEndpointConfig> endpointConfigs() {
-        return List.of();
+        return mux.endpointConfigs();
+    }
+
+    /**
+     * Returns the Mux application behind the endpoints.
+     *
+     * @return the Mux
+     */
+    public Mux mux() {
+        return mux;
+    }
+
+    /**
+     * Returns the board's binding, to report changes made elsewhere.
+     *
+     * @return the binding
+     */
+    public Binding<BoardMessage> binding() {
+        return binding;
     }
 
     /**
@@ -112,5 +155,14 @@ public final class ExampleApp {
      */
     public ChannelLayer layer() {
         return layer;
+    }
+
+    /**
+     * Closes every socket with 1001 (going away) and stops the consumers' threads; the layer
+     * and the store stay open (they are the caller's). Idempotent.
+     */
+    @Override
+    public void close() {
+        mux.close();
     }
 }

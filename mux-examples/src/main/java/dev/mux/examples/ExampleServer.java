@@ -48,6 +48,7 @@ public final class ExampleServer implements AutoCloseable {
     public static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final Server jetty;
+    private final ExampleApp app;
     private final ChannelLayer layer;
     private final Database database;
     private final URI uri;
@@ -55,9 +56,10 @@ public final class ExampleServer implements AutoCloseable {
     private final boolean randomToken;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ExampleServer(Server jetty, ChannelLayer layer, Database database, URI uri,
+    private ExampleServer(Server jetty, ExampleApp app, ChannelLayer layer, Database database, URI uri,
                           String adminToken, boolean randomToken) {
         this.jetty = jetty;
+        this.app = app;
         this.layer = layer;
         this.database = database;
         this.uri = uri;
@@ -87,6 +89,7 @@ public final class ExampleServer implements AutoCloseable {
         jetty.addConnector(connector);
         Database database = null;
         ChannelLayer layer = null;
+        ExampleApp app = null;
         try {
             // The port first: a second server started by mistake should hear that the port is
             // taken, not that the database is in use.
@@ -104,12 +107,13 @@ public final class ExampleServer implements AutoCloseable {
             }
             layer = Layers.open(options);
             Layers.check(layer, options);
-            ExampleApp app = ExampleApp.create(layer, store, token, options.allowedOrigins());
+            app = ExampleApp.create(layer, store, token, options.allowedOrigins());
+            ExampleApp installed = app;
 
             ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
             context.setContextPath("/");
             JakartaWebSocketServletContainerInitializer.configure(context,
-                    (servletContext, container) -> app.install(servletContext, container));
+                    (servletContext, container) -> installed.install(servletContext, container));
             jetty.setHandler(context);
             try {
                 jetty.start();
@@ -119,8 +123,11 @@ public final class ExampleServer implements AutoCloseable {
             URI uri = URI.create("http://" + printableHost(options.host()) + ":" + connector.getLocalPort() + "/");
             log.info("mux-examples: serving {} with the {} and the {}", uri, Layers.describe(options),
                     database.description());
-            return new ExampleServer(jetty, layer, database, uri, token, options.adminToken().isEmpty());
+            return new ExampleServer(jetty, app, layer, database, uri, token, options.adminToken().isEmpty());
         } catch (RuntimeException e) {
+            if (app != null) {
+                app.close();
+            }
             stopQuietly(jetty);
             // Not stopped by a server that never started.
             connector.close();
@@ -173,6 +180,8 @@ public final class ExampleServer implements AutoCloseable {
             return;
         }
         log.info("mux-examples: stopping {}", uri);
+        // Sockets first (closed with 1001, their groups discarded), then HTTP, then the layer.
+        app.close();
         stopQuietly(jetty);
         layer.close();
         database.close();
@@ -294,8 +303,8 @@ public final class ExampleServer implements AutoCloseable {
 
     /** Opens the channel layer the options name and checks that it works. */
     static final class Layers {
-        /** How long start waits for Redis to answer. */
-        static final long CHECK_TIMEOUT_SECONDS = 5;
+        /** How long start waits for the layer to answer. */
+        static final long CHECK_TIMEOUT_SECONDS = 30;
 
         private Layers() {
         }
@@ -336,20 +345,37 @@ public final class ExampleServer implements AutoCloseable {
                             + "); start it or check --redis", e);
                 }
             }
-            try {
-                layer.groupDiscard("mux-examples.startup-check", layer.newChannel())
-                        .toCompletableFuture().get(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartupException("interrupted while checking the channel layer", e);
-            } catch (Exception e) {
-                Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-                throw new StartupException("cannot reach the " + describe(options) + ": "
-                        + (cause instanceof java.util.concurrent.TimeoutException
-                                ? "no answer within " + CHECK_TIMEOUT_SECONDS + " s"
-                                : cause.getMessage())
-                        + "; check --redis", e);
-            }
+            // The first commands also set up the layer's connections, which on a busy machine can
+            // take longer than one command timeout: retry until the deadline.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHECK_TIMEOUT_SECONDS);
+            Throwable last;
+            do {
+                long left = Math.max(1, deadline - System.nanoTime());
+                try {
+                    layer.groupDiscard("mux-examples.startup-check", layer.newChannel())
+                            .toCompletableFuture().get(left, TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("interrupted while checking the channel layer", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    last = e.getCause();
+                } catch (java.util.concurrent.TimeoutException e) {
+                    last = e;
+                }
+                try {
+                    // A pause, so that a Redis answering with an error at once is not hammered.
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("interrupted while checking the channel layer", e);
+                }
+            } while (System.nanoTime() < deadline);
+            throw new StartupException("cannot reach the " + describe(options) + ": "
+                    + (last instanceof java.util.concurrent.TimeoutException
+                            ? "no answer within " + CHECK_TIMEOUT_SECONDS + " s"
+                            : last.getMessage())
+                    + "; check --redis", last);
         }
     }
 }

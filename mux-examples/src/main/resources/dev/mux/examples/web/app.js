@@ -380,5 +380,7 @@ window.addEventListener('hashchange', () => {
   }
 });
 
+// The fragment first: it may carry the admin token that renderAdmin() shows.
+const initialRoom = readFragment() || JSON.parse(localStorage.getItem(ROOMS_KEY) || '[]')[0] || 'lobby';
 renderAdmin();
-joinRoom(readFragment() || JSON.parse(localStorage.getItem(ROOMS_KEY) || '[]')[0] || 'lobby');
+joinRoom(initialRoom);

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class ServerProcess implements AutoCloseable {
 
     /** How long a server may take to print its ready line. */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(45);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Pattern READY = Pattern.compile(
             "^Mux example ready at (\\S+)(?: \\(admin: \\S+#admin=(\\S+)\\))?$");
