@@ -36,6 +36,8 @@ public final class LoadConfig {
     public static final int DEFAULT_MESSAGES = 1000;
     /** Default rate in messages per second per sender; 0 sends back to back. */
     public static final double DEFAULT_RATE = 0;
+    /** Default window: 0, no limit on a sender's messages in flight. */
+    public static final int DEFAULT_WINDOW = 0;
     /** Default number of warm-up messages per sender, sent before measuring. */
     public static final int DEFAULT_WARMUP = 0;
     /** Default minimum length of a message text; 0 sends the bare header (about 40 characters). */
@@ -71,6 +73,7 @@ public final class LoadConfig {
     private final int senders;
     private final int messages;
     private final double rate;
+    private final int window;
     private final int warmup;
     private final int size;
     private final String origin;
@@ -89,6 +92,7 @@ public final class LoadConfig {
         this.senders = b.senders;
         this.messages = b.messages;
         this.rate = b.rate;
+        this.window = b.window;
         this.warmup = b.warmup;
         this.size = b.size;
         this.origin = b.origin != null ? b.origin : defaultOrigin(b.url);
@@ -205,6 +209,20 @@ public final class LoadConfig {
     }
 
     /**
+     * Returns the most messages a sender has in flight: sent but not yet back at the sender
+     * itself (every sender is also a member of the room); 0 means no limit.
+     *
+     * <p>A window keeps back-to-back sending closed-loop, so the run measures what the server
+     * sustains instead of how much it buffers (or, like Mux, refuses: a connection whose
+     * unprocessed frames pile up is closed with 1008).
+     *
+     * @return the window, or 0 for none
+     */
+    public int window() {
+        return window;
+    }
+
+    /**
      * Returns the number of warm-up messages per sender, sent (at the same rate) before measuring.
      *
      * @return warm-up messages per sender, sent (at the same rate) before measuring
@@ -315,7 +333,7 @@ public final class LoadConfig {
     @Override
     public String toString() {
         return "LoadConfig{url=" + url + ", clients=" + clients + ", senders=" + senders
-                + ", messages=" + messages + ", rate=" + rate + ", warmup=" + warmup + ", size=" + size
+                + ", messages=" + messages + ", rate=" + rate + ", window=" + window + ", warmup=" + warmup + ", size=" + size
                 + ", label=" + label + "}";
     }
 
@@ -330,6 +348,7 @@ public final class LoadConfig {
         private int senders = DEFAULT_SENDERS;
         private int messages = DEFAULT_MESSAGES;
         private double rate = DEFAULT_RATE;
+        private int window = DEFAULT_WINDOW;
         private int warmup = DEFAULT_WARMUP;
         private int size = DEFAULT_SIZE;
         private String origin;
@@ -388,6 +407,17 @@ public final class LoadConfig {
          */
         public Builder rate(double rate) {
             this.rate = rate;
+            return this;
+        }
+
+        /**
+         * Sets the most messages a sender may have in flight (sent, not yet back at itself).
+         *
+         * @param window 0 (no limit) to {@value LoadConfig#MAX_MESSAGES}
+         * @return this builder
+         */
+        public Builder window(int window) {
+            this.window = window;
             return this;
         }
 
@@ -524,6 +554,7 @@ public final class LoadConfig {
             requireRange("senders", senders, 1, clients);
             requireRange("messages", messages, 1, MAX_MESSAGES);
             requireRange("warmup", warmup, 0, MAX_MESSAGES);
+            requireRange("window", window, 0, MAX_MESSAGES);
             requireRange("size", size, 0, MAX_SIZE);
             requireRange("connectConcurrency", connectConcurrency, 1, MAX_CLIENTS);
             requireRange("ioClients", ioClients, 1, 64);

@@ -78,10 +78,11 @@ public record LoadReport(
      * @param senders sending clients
      * @param messages measured messages per sender
      * @param rate messages per second per sender; 0 = back to back
+     * @param window most messages in flight per sender; 0 = no limit
      * @param warmup warm-up messages per sender
      * @param size minimum message text length
      */
-    public record Settings(int clients, int senders, int messages, double rate, int warmup, int size) {
+    public record Settings(int clients, int senders, int messages, double rate, int window, int warmup, int size) {
     }
 
     /**
@@ -102,8 +103,9 @@ public record LoadReport(
      * @param messages messages sent by all senders
      * @param durationMillis time from the first send to the last
      * @param perSecond achieved send rate over all senders
+     * @param maxInFlight most messages one sender had sent that had not yet come back to itself
      */
-    public record Sent(long messages, double durationMillis, double perSecond) {
+    public record Sent(long messages, double durationMillis, double perSecond, long maxInFlight) {
     }
 
     /**
@@ -210,7 +212,8 @@ public record LoadReport(
      */
     public String toTable() {
         StringBuilder sb = new StringBuilder();
-        String pacing = settings.rate() == 0 ? "back to back" : (settings.rate() == Math.rint(settings.rate()) ? whole(settings.rate()) : Double.toString(settings.rate())) + " msg/s per sender";
+        String pacing = settings.rate() == 0
+                ? "back to back" + (settings.window() > 0 ? " (window " + settings.window() + ")" : "") : (settings.rate() == Math.rint(settings.rate()) ? whole(settings.rate()) : Double.toString(settings.rate())) + " msg/s per sender";
         line(sb, "run", label + (truncated ? "  (TRUNCATED: hit the time bound)" : ""));
         line(sb, "url", url);
         line(sb, "load", settings.clients() + " clients, " + settings.senders() + " sender(s) x "
@@ -219,7 +222,8 @@ public record LoadReport(
         line(sb, "connect", connect.connected() + "/" + connect.attempted() + " in " + whole(connect.totalMillis())
                 + " ms; handshake p50 " + fmt(connect.latencyMillis().p50()) + " p99 " + fmt(connect.latencyMillis().p99())
                 + " max " + fmt(connect.latencyMillis().max()) + " ms");
-        line(sb, "sent", sent.messages() + " in " + whole(sent.durationMillis()) + " ms (" + whole(sent.perSecond()) + " msg/s)");
+        line(sb, "sent", sent.messages() + " in " + whole(sent.durationMillis()) + " ms (" + whole(sent.perSecond())
+                + " msg/s; at most " + sent.maxInFlight() + " in flight)");
         line(sb, "deliveries/s", whole(deliveries.perSecond()));
         line(sb, "delivered", deliveries.delivered() + " of " + deliveries.expected() + " in "
                 + whole(deliveries.windowMillis()) + " ms");

@@ -226,6 +226,7 @@ public final class LoadRunner {
         for (int s = 0; s < phase.senders; s++) {
             int sender = s;
             WebSocket socket = connected.get(s).socket;
+            connected.get(s).senderIndex = s;
             // Spread paced senders over the interval instead of sending in bursts.
             long offset = phase.senders == 0 ? 0 : interval * s / phase.senders;
             threads[s] = new Thread(() -> cut[sender] = sendLoop(phase, sender, socket, phaseStart + offset, interval, deadline),
@@ -249,7 +250,16 @@ public final class LoadRunner {
     }
 
     private boolean sendLoop(Phase phase, int sender, WebSocket socket, long firstSend, long interval, long deadline) {
+        boolean windowed = config.window() > 0;
         for (int seq = 0; seq < phase.messages; seq++) {
+            if (windowed) {
+                try {
+                    windowed = awaitWindow(phase, sender, seq, deadline);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+            }
             long stamp;
             if (interval > 0) {
                 long scheduled = firstSend + seq * interval;
@@ -268,6 +278,7 @@ public final class LoadRunner {
                 error("time bound reached: sender " + sender + " sent " + seq + " of " + phase.messages);
                 return true;
             }
+            phase.maxInFlight.accumulateAndGet(seq - phase.ownDelivered.get(sender), Math::max);
             String text = new BenchMessage(runId, phase.kind, sender, seq, stamp).text(config.size());
             phase.sendNanos.set(phase.index(sender, seq), stamp);
             try {
@@ -286,6 +297,28 @@ public final class LoadRunner {
             phase.sent(sender, seq + 1L, System.nanoTime());
         }
         return false;
+    }
+
+    /**
+     * Waits until the sender has fewer than the window's messages in flight; returns false (send
+     * without a window from now on) if its own messages stopped coming back for the idle timeout,
+     * which happens when the server drops them.
+     */
+    private boolean awaitWindow(Phase phase, int sender, int seq, long deadline) throws InterruptedException {
+        long stallDeadline = System.nanoTime() + config.idleTimeout().toNanos();
+        synchronized (phase.windowMonitor) {
+            while (seq - phase.ownDelivered.get(sender) >= config.window()) {
+                long now = System.nanoTime();
+                long left = Math.min(stallDeadline, deadline) - now;
+                if (left <= 0) {
+                    error("sender " + sender + ": no own message came back for " + config.idleTimeout().toMillis()
+                            + " ms with " + config.window() + " in flight; sending on without the window");
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(phase.windowMonitor, left);
+            }
+        }
+        return true;
     }
 
     /** Waits for a phase's deliveries; returns whether the time bound cut it short. */
@@ -381,7 +414,7 @@ public final class LoadRunner {
         double sendMillis = sentTotal == 0 ? 0 : (m.lastSendDone.get() - firstSend) / 1e6;
         double windowMillis = unique == 0 ? 0 : (m.lastDelivery.get() - firstSend) / 1e6;
         LoadReport.Sent sent = new LoadReport.Sent(sentTotal, round3(sendMillis),
-                sendMillis <= 0 ? 0 : round3(sentTotal / (sendMillis / 1e3)));
+                sendMillis <= 0 ? 0 : round3(sentTotal / (sendMillis / 1e3)), m.maxInFlight.get());
         LoadReport.Deliveries deliveries = new LoadReport.Deliveries(expected, unique, lost, duplicates, reordered,
                 foreign.get(), round3(windowMillis), windowMillis <= 0 ? 0 : round3(unique / (windowMillis / 1e3)));
 
@@ -403,7 +436,7 @@ public final class LoadRunner {
         LoadReport.Warmup warm = w == null ? new LoadReport.Warmup(0, 0, 0)
                 : new LoadReport.Warmup(w.sentTotal(), w.sentTotal() * connected.size(), w.delivered.get());
         LoadReport.Settings settings = new LoadReport.Settings(config.clients(), config.senders(), config.messages(),
-                config.rate(), config.warmup(), config.size());
+                config.rate(), config.window(), config.warmup(), config.size());
         return new LoadReport(config.label(), config.url().toString(), startedAt.toString(), settings, connect, sent,
                 deliveries, LatencyStats.of(latencies).toMillis(), fan, warm,
                 new LoadReport.Errors(errorCount.get(), List.copyOf(errorSamples)), server, truncated,
@@ -454,6 +487,10 @@ public final class LoadRunner {
         final AtomicIntegerArray fanoutCount;
         final AtomicLongArray fanoutLast;
         final AtomicLong delivered = new AtomicLong();
+        // Each sender's own messages back at itself, for the window; guarded waits on windowMonitor.
+        final AtomicLongArray ownDelivered;
+        final Object windowMonitor = new Object();
+        final AtomicLong maxInFlight = new AtomicLong();
         final AtomicLong firstSend = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong lastSendDone = new AtomicLong(Long.MIN_VALUE);
         final AtomicLong lastDelivery = new AtomicLong(Long.MIN_VALUE);
@@ -467,6 +504,7 @@ public final class LoadRunner {
             this.receivers = receivers;
             int slots = Math.multiplyExact(messages, senders);
             this.sentPerSender = new AtomicLongArray(senders);
+            this.ownDelivered = new AtomicLongArray(senders);
             this.sendNanos = new AtomicLongArray(slots);
             this.fanoutCount = new AtomicIntegerArray(slots);
             this.fanoutLast = new AtomicLongArray(slots);
@@ -505,6 +543,13 @@ public final class LoadRunner {
             }
         }
 
+        void ownMessageBack(int sender) {
+            ownDelivered.incrementAndGet(sender);
+            synchronized (windowMonitor) {
+                windowMonitor.notifyAll();
+            }
+        }
+
         void deliveredOne(int sender, long seq, long now) {
             lastDelivery.accumulateAndGet(now, Math::max);
             if (kind == BenchMessage.Phase.MEASURED) {
@@ -528,6 +573,8 @@ public final class LoadRunner {
         volatile WebSocket socket;
         volatile WebSocket opened;
         volatile long handshakeNanos;
+        // The sender number of this connection, or -1 if it only receives.
+        volatile int senderIndex = -1;
 
         Client(int index) {
             this.index = index;
@@ -578,6 +625,9 @@ public final class LoadRunner {
                 Phase w = warmupPhase;
                 if (w != null && msg.sender() < w.senders && msg.seq() < w.messages) {
                     w.deliveredOne(msg.sender(), msg.seq(), now);
+                    if (msg.sender() == senderIndex) {
+                        w.ownMessageBack(msg.sender());
+                    }
                 } else {
                     foreign.incrementAndGet();
                 }
@@ -595,6 +645,9 @@ public final class LoadRunner {
                 foreign.incrementAndGet();
             } else if (outcome == DeliveryLedger.Outcome.FIRST) {
                 m.deliveredOne(msg.sender(), msg.seq(), now);
+                if (msg.sender() == senderIndex) {
+                    m.ownMessageBack(msg.sender());
+                }
             }
         }
 

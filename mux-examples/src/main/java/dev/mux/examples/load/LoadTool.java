@@ -46,6 +46,7 @@ public final class LoadTool {
             "  --senders N               how many of them send (default " + LoadConfig.DEFAULT_SENDERS + ")",
             "  --messages N              measured messages per sender (default " + LoadConfig.DEFAULT_MESSAGES + ")",
             "  --rate R                  messages per second per sender; 0 = back to back (default 0)",
+            "  --window N                most messages a sender has in flight (sent, not yet back at itself); 0 = no limit (default 0)",
             "  --warmup N                warm-up messages per sender before measuring (default 0)",
             "  --size N                  pad message texts to at least N characters (default 0)",
             "  --origin VALUE            Origin header (default http://HOST:PORT of the URL)",
@@ -195,6 +196,7 @@ public final class LoadTool {
                 case "--messages" -> b.messages(intValue(name, value));
                 case "--rate" -> b.rate(doubleValue(name, value));
                 case "--warmup" -> b.warmup(intValue(name, value));
+                case "--window" -> b.window(intValue(name, value));
                 case "--size" -> b.size(intValue(name, value));
                 case "--origin" -> b.origin(value);
                 case "--connect-concurrency" -> b.connectConcurrency(intValue(name, value));
@@ -217,7 +219,7 @@ public final class LoadTool {
     }
 
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--clients", "--senders", "--messages",
-            "--rate", "--warmup", "--size", "--origin", "--connect-concurrency", "--connect-timeout", "--idle-timeout",
+            "--rate", "--window", "--warmup", "--size", "--origin", "--connect-concurrency", "--connect-timeout", "--idle-timeout",
             "--max-duration", "--io-clients", "--server-pid", "--label", "--json");
 
     private static String toOption(String message) {

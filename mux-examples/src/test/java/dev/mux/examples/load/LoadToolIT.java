@@ -100,6 +100,27 @@ class LoadToolIT {
     }
 
     @Test
+    void aWindowBoundsTheMessagesInFlightAndLosesNothing() throws Exception {
+        Run run = run("--url", room("window"), "--clients", "5", "--messages", "100", "--window", "4", "--json", "-");
+
+        assertThat(run.status).as(run.err).isEqualTo(LoadTool.EXIT_OK);
+        LoadReport r = LoadReport.fromJson(run.out);
+        assertThat(r.settings().window()).isEqualTo(4);
+        assertThat(r.sent().maxInFlight()).isBetween(1L, 4L);
+        assertThat(r.deliveries().delivered()).isEqualTo(5 * 100);
+        assertThat(r.errors().count()).isZero();
+    }
+
+    @Test
+    void withoutAWindowBackToBackSendingRunsAheadOfTheServer() throws Exception {
+        Run run = run("--url", room("nowindow"), "--clients", "5", "--messages", "200", "--json", "-");
+
+        assertThat(run.status).as(run.err).isEqualTo(LoadTool.EXIT_OK);
+        // Django Channels takes a Redis round trip per message; the sender does not wait for it.
+        assertThat(LoadReport.fromJson(run.out).sent().maxInFlight()).isGreaterThan(4);
+    }
+
+    @Test
     void otherChatterInTheRoomIsCountedAsForeignAndDoesNotDisturbTheAccounting() throws Exception {
         String url = room("shared");
         WebSocket chatter = HttpClient.newHttpClient().newWebSocketBuilder()

@@ -20,7 +20,7 @@ class LoadToolTest {
     @Test
     void aFullCommandLineBecomesTheConfiguration() {
         LoadTool.Command c = LoadTool.parse("--url", URL, "--clients", "500", "--senders", "2", "--messages", "300",
-                "--rate", "20.5", "--warmup", "10", "--size", "128", "--origin", "http://localhost:8080",
+                "--rate", "20.5", "--window", "25", "--warmup", "10", "--size", "128", "--origin", "http://localhost:8080",
                 "--connect-concurrency", "8", "--connect-timeout", "3", "--idle-timeout", "0.5",
                 "--max-duration", "60", "--io-clients", "4", "--server-pid", "1", "--jvm-heap",
                 "--label", "paced", "--json", "out.json");
@@ -33,6 +33,7 @@ class LoadToolTest {
         assertThat(config.senders()).isEqualTo(2);
         assertThat(config.messages()).isEqualTo(300);
         assertThat(config.rate()).isEqualTo(20.5);
+        assertThat(config.window()).isEqualTo(25);
         assertThat(config.warmup()).isEqualTo(10);
         assertThat(config.size()).isEqualTo(128);
         assertThat(config.origin()).isEqualTo("http://localhost:8080");
@@ -55,6 +56,7 @@ class LoadToolTest {
         assertThat(config.senders()).isEqualTo(LoadConfig.DEFAULT_SENDERS);
         assertThat(config.messages()).isEqualTo(LoadConfig.DEFAULT_MESSAGES);
         assertThat(config.rate()).isEqualTo(LoadConfig.DEFAULT_RATE);
+        assertThat(config.window()).isEqualTo(LoadConfig.DEFAULT_WINDOW);
         assertThat(config.idleTimeout()).isEqualTo(LoadConfig.DEFAULT_IDLE_TIMEOUT);
         assertThat(config.maxDuration()).isEqualTo(LoadConfig.DEFAULT_MAX_DURATION);
         assertThat(config.origin()).isEqualTo("http://127.0.0.1:8080");
@@ -104,6 +106,7 @@ class LoadToolTest {
             "--rate|NaN|--rate must be a number: NaN",
             "--rate|fast|--rate must be a number: fast",
             "--warmup|-1|--warmup must be in [0, 1000000]: -1",
+            "--window|-1|--window must be in [0, 1000000]: -1",
             "--size|70000|--size must be in [0, 65536]: 70000",
             "--connect-concurrency|0|--connect-concurrency must be in [1, 20000]: 0",
             "--io-clients|65|--io-clients must be in [1, 64]: 65",
