@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares the Channels tutorial chat served by Mux and by Django Channels on one machine, both on
 # the Redis channel layer of one private redis-server, with the same loads from the load tool:
-#   blast50   50 clients, 1 sender, 2000 messages back to back
+#   blast50   50 clients, 1 sender, 2000 messages back to back, at most 100 in flight
 #   paced50   50 clients, 1 sender, 400 messages at 20 msg/s
 #   paced500  500 clients, 1 sender, 100 messages at 20 msg/s
 # then the scale test of one Mux node: 10,000 idle connections in one group (heap per connection)
@@ -166,13 +166,13 @@ run_load() {
 scenarios() { # SERVER PORT PID
   local server=$1 port=$2 pid=$3
   run_load "$server-blast50" "ws://127.0.0.1:$port/ws/chat/${server}_blast50/" "$pid" \
-    --clients 50 --senders 1 --messages "$BLAST_MESSAGES" --rate 0 --warmup 200 --max-duration 150
+    --clients 50 --senders 1 --messages "$BLAST_MESSAGES" --rate 0 --window 100 --warmup 200 --max-duration 150
   run_load "$server-paced50" "ws://127.0.0.1:$port/ws/chat/${server}_paced50/" "$pid" \
     --clients 50 --senders 1 --messages "$PACED_MESSAGES" --rate 20 --warmup 40 --max-duration 120
   run_load "$server-paced500" "ws://127.0.0.1:$port/ws/chat/${server}_paced500/" "$pid" \
     --clients 500 --senders 1 --messages "$PACED500_MESSAGES" --rate 20 --warmup 20 --max-duration 150
 }
-SCENARIO_TEXT="blast50 = 50 clients, 1 sender, $BLAST_MESSAGES messages back to back after 200 warm-up messages; paced50 = 50 clients, 1 sender, $PACED_MESSAGES messages at 20 msg/s after 40 warm-up; paced500 = 500 clients, 1 sender, $PACED500_MESSAGES messages at 20 msg/s after 20 warm-up; idle timeout 5 s; scale = $SCALE_CLIENTS clients, 1 sender, $SCALE_BROADCASTS group messages at 2 msg/s"
+SCENARIO_TEXT="blast50 = 50 clients, 1 sender, $BLAST_MESSAGES messages back to back with at most 100 in flight (sent but not yet back at the sender) after 200 warm-up messages; paced50 = 50 clients, 1 sender, $PACED_MESSAGES messages at 20 msg/s after 40 warm-up; paced500 = 500 clients, 1 sender, $PACED500_MESSAGES messages at 20 msg/s after 20 warm-up; idle timeout 5 s; scale = $SCALE_CLIENTS clients, 1 sender, $SCALE_BROADCASTS group messages at 2 msg/s"
 
 # ---- Django Channels ---------------------------------------------------------------------------
 DJANGO_PORT=$(free_port)
@@ -280,7 +280,7 @@ fi
   echo "redis=$(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
   echo "redis_benchmark=redis-benchmark ${REDIS_BENCH_ARGS[*]:4}"
   echo "command=scripts/bench-chat.sh${*:+ $*}"
-  echo "load_command=java ${LOAD_JVM[*]} -cp $JAR dev.mux.examples.load.LoadTool --url ws://127.0.0.1:PORT/ws/chat/ROOM/ --clients 50 --senders 1 --messages $BLAST_MESSAGES --rate 0 --warmup 200 --server-pid PID --json out.json"
+  echo "load_command=java ${LOAD_JVM[*]} -cp $JAR dev.mux.examples.load.LoadTool --url ws://127.0.0.1:PORT/ws/chat/ROOM/ --clients 50 --senders 1 --messages $BLAST_MESSAGES --rate 0 --window 100 --warmup 200 --server-pid PID --json out.json"
   echo "scenarios=$SCENARIO_TEXT"
   echo "mux_note=$MUX_NOTE"
 } >"$RESULTS/env.properties"
