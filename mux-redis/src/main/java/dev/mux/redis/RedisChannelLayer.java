@@ -135,7 +135,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private RedisChannelLayer(RedisLayerOptions options) {
+    private RedisChannelLayer(RedisLayerOptions options, long blockSeconds) {
         this.options = Objects.requireNonNull(options, "options must not be null");
         this.layerOptions = options.layerOptions();
         this.name = "RedisChannelLayer#" + INSTANCES.incrementAndGet();
@@ -173,7 +173,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         this.inbox = new Inbox(layerOptions, callbacks, this::demandChanged);
         List<ReceiveLoop> loopList = new ArrayList<>();
         for (Shard shard : shards) {
-            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis()));
+            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
         }
         this.loops = List.copyOf(loopList);
         this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
@@ -192,7 +192,12 @@ public final class RedisChannelLayer implements ChannelLayer {
      * @return a new layer, to be {@linkplain #close() closed} after use
      */
     public static RedisChannelLayer create(RedisLayerOptions options) {
-        return new RedisChannelLayer(options);
+        return new RedisChannelLayer(options, ReceiveLoop.BLOCK_SECONDS);
+    }
+
+    /** For tests: a layer whose blocking pops wait longer at the server, to expose missed wake-ups. */
+    static RedisChannelLayer create(RedisLayerOptions options, long blockSeconds) {
+        return new RedisChannelLayer(options, blockSeconds);
     }
 
     /**
@@ -1029,7 +1034,7 @@ public final class RedisChannelLayer implements ChannelLayer {
          * @return a new layer
          */
         public RedisChannelLayer build() {
-            return new RedisChannelLayer(options.build());
+            return create(options.build());
         }
     }
 }
