@@ -257,7 +257,8 @@ if [ -n "$MUX_MAIN" ]; then
       if start_mux "mux-scale-$layer" "${opts[@]}"; then
         run_load "scale-$layer" "ws://127.0.0.1:$MUX_PORT/ws/chat/scale/" "$MUX_PID" \
           --clients "$SCALE_CLIENTS" --senders 1 --messages "$SCALE_BROADCASTS" --rate 2 --warmup 2 \
-          --connect-concurrency 200 --connect-timeout 30 --io-clients 2 --jvm-heap --max-duration 300 --idle-timeout 10
+          --connect-concurrency 200 --connect-timeout 30 --io-clients 2 --ping-interval 10 --jvm-heap --max-duration 300 \
+          --idle-timeout 10
         stop "$MUX_PID"
         redis-cli -p "$REDIS_PORT" flushall >/dev/null
       fi

@@ -50,6 +50,8 @@ public final class LoadConfig {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(5);
     /** Default bound on the whole run, from the first connect to the last delivery. */
     public static final Duration DEFAULT_MAX_DURATION = Duration.ofSeconds(300);
+    /** Default ping interval: zero, no pings. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ZERO;
     /** Default number of HTTP clients (each with its own I/O thread) the connections are spread over. */
     public static final int DEFAULT_IO_CLIENTS = 2;
 
@@ -82,6 +84,7 @@ public final class LoadConfig {
     private final Duration idleTimeout;
     private final Duration maxDuration;
     private final int ioClients;
+    private final Duration pingInterval;
     private final OptionalLong serverPid;
     private final boolean jvmHeap;
     private final String label;
@@ -101,6 +104,7 @@ public final class LoadConfig {
         this.idleTimeout = b.idleTimeout;
         this.maxDuration = b.maxDuration;
         this.ioClients = b.ioClients;
+        this.pingInterval = b.pingInterval;
         this.serverPid = b.serverPid;
         this.jvmHeap = b.jvmHeap;
         this.label = b.label != null ? b.label : url.getPath();
@@ -295,6 +299,16 @@ public final class LoadConfig {
     }
 
     /**
+     * Returns how often every connection that is not sending pings the server, so that servers
+     * with an idle timeout keep long-idle connections open; zero for never.
+     *
+     * @return the ping interval, or zero
+     */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /**
      * Returns the server process to measure (RSS, and live heap if {@link #jvmHeap()}), if any.
      *
      * @return the server process to measure (RSS, and live heap if {@link #jvmHeap()}), if any
@@ -357,6 +371,7 @@ public final class LoadConfig {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration maxDuration = DEFAULT_MAX_DURATION;
         private int ioClients = DEFAULT_IO_CLIENTS;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private OptionalLong serverPid = OptionalLong.empty();
         private boolean jvmHeap;
         private String label;
@@ -510,6 +525,17 @@ public final class LoadConfig {
         }
 
         /**
+         * Sets how often idle connections ping the server; zero for never.
+         *
+         * @param pingInterval zero, or positive and at most one hour
+         * @return this builder
+         */
+        public Builder pingInterval(Duration pingInterval) {
+            this.pingInterval = Objects.requireNonNull(pingInterval, "pingInterval");
+            return this;
+        }
+
+        /**
          * Sets the server process to measure.
          *
          * @param pid a live local process id
@@ -571,6 +597,9 @@ public final class LoadConfig {
             requirePositive("maxDuration", maxDuration);
             if (maxDuration.compareTo(MAX_RUN_DURATION) > 0) {
                 throw new IllegalArgumentException("maxDuration must be <= " + MAX_RUN_DURATION + ": " + maxDuration);
+            }
+            if (pingInterval.isNegative() || pingInterval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("pingInterval must be in [0, PT1H]: " + pingInterval);
             }
             if (jvmHeap && serverPid.isEmpty()) {
                 throw new IllegalArgumentException("jvmHeap needs serverPid (the server process to measure)");

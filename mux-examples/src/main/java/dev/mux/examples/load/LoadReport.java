@@ -169,12 +169,14 @@ public record LoadReport(
      * @param peakRssKb largest resident set of the process's life
      * @param liveHeapBeforeBytes live heap after a full GC before connecting (JVM only)
      * @param liveHeapConnectedBytes live heap after a full GC with every client connected and idle (JVM only)
-     * @param heapPerConnectionBytes (connected - before) / connected clients (JVM only)
+     * @param heapPerConnectionBytes (connected - before) / connections open at the measurement (JVM only)
+     * @param heapMeasuredConnections connections still open when the connected heap was measured (JVM only)
      */
     public record Server(Long pid, Long rssBeforeKb, Long rssConnectedKb, Long rssEndKb, Long peakRssKb,
-                         Long liveHeapBeforeBytes, Long liveHeapConnectedBytes, Long heapPerConnectionBytes) {
+                         Long liveHeapBeforeBytes, Long liveHeapConnectedBytes, Long heapPerConnectionBytes,
+                         Long heapMeasuredConnections) {
         /** Nothing measured. */
-        public static final Server NONE = new Server(null, null, null, null, null, null, null, null);
+        public static final Server NONE = new Server(null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -244,7 +246,8 @@ public record LoadReport(
                     + ", end " + orDash(server.rssEndKb()) + ", peak " + orDash(server.peakRssKb()));
             if (server.liveHeapBeforeBytes() != null) {
                 line(sb, "server live heap", "before " + server.liveHeapBeforeBytes() + " B, connected "
-                        + server.liveHeapConnectedBytes() + " B, per connection " + server.heapPerConnectionBytes() + " B");
+                        + server.liveHeapConnectedBytes() + " B, per connection " + server.heapPerConnectionBytes()
+                        + " B (" + server.heapMeasuredConnections() + " open)");
             }
         }
         line(sb, "duration", String.format(Locale.ROOT, "%.1f s", durationSeconds));

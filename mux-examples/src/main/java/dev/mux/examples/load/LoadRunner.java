@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,7 @@ public final class LoadRunner {
     private volatile boolean closing;
     private volatile Phase warmupPhase;
     private volatile Phase measuredPhase;
+    private volatile Client[] clients;
     private boolean started;
 
     /**
@@ -117,7 +119,14 @@ public final class LoadRunner {
         try {
             progress.printf(Locale.ROOT, "[%s] connecting %d clients to %s%n", config.label(), config.clients(), config.url());
             long connectStart = System.nanoTime();
-            Client[] clients = connect(httpClients, deadline);
+            ScheduledExecutorService pinger = startPinger();
+            Client[] clients;
+            try {
+                clients = connect(httpClients, deadline);
+            } catch (InterruptedException | RuntimeException e) {
+                pinger.shutdownNow();
+                throw e;
+            }
             long connectEnd = System.nanoTime();
             List<Client> connected = new ArrayList<>();
             List<Long> handshakeNanos = new ArrayList<>();
@@ -133,9 +142,16 @@ public final class LoadRunner {
             Long rssConnected = probe == null ? null : boxed(probe.rssKb());
             Long heapConnected = null;
             Long heapPerConnection = null;
+            Long heapConnections = null;
             if (heapBefore != null) {
                 heapConnected = probe.liveHeapBytes();
-                heapPerConnection = connected.isEmpty() ? null : (heapConnected - heapBefore) / connected.size();
+                // Count after measuring: a connection the server closed meanwhile must not dilute the figure.
+                long open = connected.stream().filter(c -> !c.closed).count();
+                heapConnections = open;
+                heapPerConnection = open == 0 ? null : (heapConnected - heapBefore) / open;
+                if (open < connected.size()) {
+                    error((connected.size() - open) + " connections closed before the heap was measured");
+                }
             }
 
             int senders = Math.min(config.senders(), connected.size());
@@ -158,6 +174,7 @@ public final class LoadRunner {
                 truncated |= send(m, connected, deadline);
                 truncated |= awaitDeliveries(m, deadline);
             }
+            pinger.shutdownNow();
             Long rssEnd = probe == null ? null : boxed(probe.rssKb());
             Long peakRss = probe == null ? null : boxed(probe.peakRssKb());
 
@@ -166,7 +183,7 @@ public final class LoadRunner {
 
             LoadReport.Server server = probe == null ? LoadReport.Server.NONE
                     : new LoadReport.Server(probe.pid(), rssBefore, rssConnected, rssEnd, peakRss,
-                            heapBefore, heapConnected, heapPerConnection);
+                            heapBefore, heapConnected, heapPerConnection, heapConnections);
             return report(startedAt, clients.length, connected, handshakeNanos, connectEnd - connectStart, m,
                     warmupPhase, server, truncated, end - start);
         } finally {
@@ -174,9 +191,29 @@ public final class LoadRunner {
         }
     }
 
+    /** Pings every open connection that is not sending, every ping interval; a no-op executor without one. */
+    private ScheduledExecutorService startPinger() {
+        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(daemonThreads("load-ping-"));
+        long interval = config.pingInterval().toNanos();
+        if (interval > 0) {
+            pinger.scheduleAtFixedRate(() -> {
+                Client[] all = clients;
+                for (Client c : all == null ? new Client[0] : all) {
+                    WebSocket socket = c == null ? null : c.socket;
+                    // Senders keep their connection busy anyway and their sends must not race a ping.
+                    if (socket != null && !c.closed && c.senderIndex < 0 && !closing) {
+                        socket.sendPing(ByteBuffer.allocate(0));
+                    }
+                }
+            }, interval, interval, TimeUnit.NANOSECONDS);
+        }
+        return pinger;
+    }
+
     private Client[] connect(List<HttpClient> httpClients, long deadline) throws InterruptedException {
         int n = config.clients();
         Client[] clients = new Client[n];
+        this.clients = clients;
         Semaphore permits = new Semaphore(config.connectConcurrency());
         CountDownLatch done = new CountDownLatch(n);
         int launched = 0;
@@ -575,6 +612,7 @@ public final class LoadRunner {
         volatile long handshakeNanos;
         // The sender number of this connection, or -1 if it only receives.
         volatile int senderIndex = -1;
+        volatile boolean closed;
 
         Client(int index) {
             this.index = index;
@@ -661,6 +699,7 @@ public final class LoadRunner {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed = true;
             if (!closing) {
                 error("client " + index + " closed by the server: " + statusCode + " " + reason);
             }
@@ -669,6 +708,7 @@ public final class LoadRunner {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
+            closed = true;
             if (!closing) {
                 error("client " + index + " failed: " + describe(error));
             }

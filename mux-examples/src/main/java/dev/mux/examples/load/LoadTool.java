@@ -58,6 +58,7 @@ public final class LoadTool {
                     + ", max " + LoadConfig.MAX_RUN_DURATION.toSeconds() + ")",
             "  --io-clients N            HTTP clients (I/O threads) to spread connections over (default "
                     + LoadConfig.DEFAULT_IO_CLIENTS + ")",
+            "  --ping-interval SEC       idle connections ping the server this often, for servers with an idle timeout (default 0 = never)",
             "  --server-pid PID          local server process: report its RSS",
             "  --jvm-heap                also report the server JVM's live heap before/after connecting (jcmd; needs --server-pid)",
             "  --label NAME              name of the run in reports (default: the URL path)",
@@ -204,6 +205,7 @@ public final class LoadTool {
                 case "--idle-timeout" -> b.idleTimeout(seconds(name, value));
                 case "--max-duration" -> b.maxDuration(seconds(name, value));
                 case "--io-clients" -> b.ioClients(intValue(name, value));
+                case "--ping-interval" -> b.pingInterval(Duration.ofNanos((long) (nonNegative(name, value) * 1e9)));
                 case "--server-pid" -> b.serverPid(longValue(name, value));
                 case "--label" -> b.label(value);
                 default -> throw new IllegalArgumentException("unknown option: " + name);
@@ -220,7 +222,7 @@ public final class LoadTool {
 
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--clients", "--senders", "--messages",
             "--rate", "--window", "--warmup", "--size", "--origin", "--connect-concurrency", "--connect-timeout", "--idle-timeout",
-            "--max-duration", "--io-clients", "--server-pid", "--label", "--json");
+            "--max-duration", "--io-clients", "--ping-interval", "--server-pid", "--label", "--json");
 
     private static String toOption(String message) {
         // "connectConcurrency must be ..." -> "connect-concurrency must be ..."
@@ -264,6 +266,14 @@ public final class LoadTool {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a number: " + value);
         }
+    }
+
+    private static double nonNegative(String name, String value) {
+        double s = doubleValue(name, value);
+        if (s < 0) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
+        }
+        return s;
     }
 
     private static Duration seconds(String name, String value) {

@@ -28,7 +28,8 @@ class ChatBenchReportTest {
                 lat, new LoadReport.Fanout(20, 0, lat), new LoadReport.Warmup(0, 0, 0),
                 new LoadReport.Errors(0, List.of()),
                 new LoadReport.Server(7L, 1024L, 2048L, 2048L, 4096L, heapPerConnection == null ? null : 1L,
-                        heapPerConnection == null ? null : 2L, heapPerConnection),
+                        heapPerConnection == null ? null : 2L, heapPerConnection,
+                        heapPerConnection == null ? null : 50L),
                 false, 2);
     }
 

@@ -22,7 +22,7 @@ class LoadReportTest {
 
     @Test
     void jsonReadsBackToAnEqualReport() {
-        LoadReport report = sample(new LoadReport.Server(42L, 1000L, 2000L, 2100L, 2200L, 5_000_000L, 6_000_000L, 20_408L));
+        LoadReport report = sample(new LoadReport.Server(42L, 1000L, 2000L, 2100L, 2200L, 5_000_000L, 6_000_000L, 20_408L, 49L));
 
         assertThat(LoadReport.fromJson(report.toJson())).isEqualTo(report);
     }
@@ -37,7 +37,7 @@ class LoadReportTest {
 
     @Test
     void tableShowsRatesAccountingAndPercentiles() {
-        String table = sample(new LoadReport.Server(42L, 1000L, 2000L, 2100L, 2200L, null, null, null)).toTable();
+        String table = sample(new LoadReport.Server(42L, 1000L, 2000L, 2100L, 2200L, null, null, null, null)).toTable();
 
         assertThat(table)
                 .contains("deliveries/s     970")

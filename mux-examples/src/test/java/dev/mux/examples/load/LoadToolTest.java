@@ -22,7 +22,7 @@ class LoadToolTest {
         LoadTool.Command c = LoadTool.parse("--url", URL, "--clients", "500", "--senders", "2", "--messages", "300",
                 "--rate", "20.5", "--window", "25", "--warmup", "10", "--size", "128", "--origin", "http://localhost:8080",
                 "--connect-concurrency", "8", "--connect-timeout", "3", "--idle-timeout", "0.5",
-                "--max-duration", "60", "--io-clients", "4", "--server-pid", "1", "--jvm-heap",
+                "--max-duration", "60", "--io-clients", "4", "--ping-interval", "7.5", "--server-pid", "1", "--jvm-heap",
                 "--label", "paced", "--json", "out.json");
 
         LoadConfig config = c.config();
@@ -42,6 +42,7 @@ class LoadToolTest {
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.maxDuration()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.ioClients()).isEqualTo(4);
+        assertThat(config.pingInterval()).isEqualTo(Duration.ofMillis(7500));
         assertThat(config.serverPid()).hasValue(1);
         assertThat(config.jvmHeap()).isTrue();
         assertThat(config.label()).isEqualTo("paced");
@@ -62,6 +63,7 @@ class LoadToolTest {
         assertThat(config.origin()).isEqualTo("http://127.0.0.1:8080");
         assertThat(config.label()).isEqualTo("/ws/chat/bench/");
         assertThat(config.serverPid()).isEmpty();
+        assertThat(config.pingInterval()).isZero();
     }
 
     @Test
@@ -114,6 +116,8 @@ class LoadToolTest {
             "--connect-timeout|-3|--connect-timeout must be positive: -3",
             "--max-duration|7200|--max-duration must be <= PT30M: PT2H",
             "--server-pid|0|--server-pid must be > 0: 0",
+            "--ping-interval|-1|--ping-interval must not be negative: -1",
+            "--ping-interval|7200|--ping-interval must be in [0, PT1H]: PT2H",
             "--server-pid|abc|--server-pid must be an integer: abc",
             "--origin|' '|--origin must not be blank",
     })
