@@ -156,7 +156,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final Map<String, AtomicInteger> lostConnections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private RedisChannelLayer(RedisLayerOptions options, MuxListener listener) {
+    private RedisChannelLayer(RedisLayerOptions options, MuxListener listener, long blockSeconds) {
         this.options = Objects.requireNonNull(options, "options must not be null");
         this.listener = MuxListener.guarded(Objects.requireNonNull(listener, "listener must not be null"));
         this.layerOptions = options.layerOptions();
@@ -196,7 +196,7 @@ public final class RedisChannelLayer implements ChannelLayer {
                 (cause, count) -> this.listener.dropped(name, cause, count));
         List<ReceiveLoop> loopList = new ArrayList<>();
         for (Shard shard : shards) {
-            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis()));
+            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
         }
         this.loops = List.copyOf(loopList);
         this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
@@ -221,7 +221,7 @@ public final class RedisChannelLayer implements ChannelLayer {
      * @return a new layer, to be {@linkplain #close() closed} after use
      */
     public static RedisChannelLayer create(RedisLayerOptions options) {
-        return new RedisChannelLayer(options, MuxListener.NOOP);
+        return new RedisChannelLayer(options, MuxListener.NOOP, ReceiveLoop.BLOCK_SECONDS);
     }
 
     /**
@@ -234,7 +234,12 @@ public final class RedisChannelLayer implements ChannelLayer {
      * @return a new layer, to be {@linkplain #close() closed} after use
      */
     public static RedisChannelLayer create(RedisLayerOptions options, MuxListener listener) {
-        return new RedisChannelLayer(options, listener);
+        return new RedisChannelLayer(options, listener, ReceiveLoop.BLOCK_SECONDS);
+    }
+
+    /** For tests: a layer whose blocking pops wait longer at the server, to expose missed wake-ups. */
+    static RedisChannelLayer create(RedisLayerOptions options, long blockSeconds) {
+        return new RedisChannelLayer(options, MuxListener.NOOP, blockSeconds);
     }
 
     /**
@@ -1192,7 +1197,7 @@ public final class RedisChannelLayer implements ChannelLayer {
          * @return a new layer
          */
         public RedisChannelLayer build() {
-            return new RedisChannelLayer(options.build(), listener);
+            return new RedisChannelLayer(options.build(), listener, ReceiveLoop.BLOCK_SECONDS);
         }
     }
 }

@@ -77,20 +77,6 @@ final class Shard {
     }
 
     /**
-     * Returns the command connection if it is open, without connecting.
-     *
-     * @return the connection, or {@code null}
-     */
-    StatefulRedisConnection<String, byte[]> commandsIfOpen() {
-        CompletableFuture<StatefulRedisConnection<String, byte[]>> f = commands.get();
-        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
-            StatefulRedisConnection<String, byte[]> c = f.join();
-            return c.isOpen() ? c : null;
-        }
-        return null;
-    }
-
-    /**
      * Returns the command connection's future if a connection was started, without starting
      * one; it may still be connecting.
      *

@@ -281,6 +281,36 @@ class ChannelsRedisWireIT {
         assertThat(keepsLoopBusy).isNotDone();
     }
 
+    @Test
+    void everyReceiveIsServedWithoutWaitingForABlockedPopToTimeOut() {
+        // Blocking pops of a minute: a receive on a key the blocked pop does not watch is only
+        // served in time if the loop cuts the pop short, on every shard, including one this
+        // process never sent to (its command connection does not exist yet).
+        for (int round = 0; round < 6; round++) {
+            RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder()
+                    .host(first.uri()).host(second.uri()).build(), 60);
+            layers.add(layer);
+            String normal = "wake-" + round;
+            String local = layer.newChannel("wake" + round);
+            List<String> channels = List.of(normal, local, "other-" + round, layer.newChannel("other" + round));
+            for (String channel : channels) {
+                var pending = layer.receive(channel);
+                // Let the loops block first, on the keys they knew before this receive.
+                awaitCondition(() -> blockedClients(first) + blockedClients(second) == 2);
+                Message m = Message.of("type", "wake", "channel", channel);
+                java.util.concurrent.CompletableFuture.runAsync(() -> await(layer.send(channel, m)));
+                assertThat(await(pending)).isEqualTo(m);
+            }
+            layer.close();
+        }
+    }
+
+    private static long blockedClients(RedisServer redis) {
+        String info = (String) redis.command("INFO", "clients");
+        return info.lines().filter(l -> l.startsWith("blocked_clients:"))
+                .mapToLong(l -> Long.parseLong(l.substring("blocked_clients:".length()).trim())).sum();
+    }
+
     // ---------------------------------------------------------------------------------------
     // With real channels_redis processes
 
