@@ -1,14 +1,25 @@
 package dev.mux.examples;
 
+import dev.mux.consumer.ConnectionLimits;
 import dev.mux.examples.board.JdbcMessageStore;
+import dev.mux.examples.metrics.MetricsServlet;
+import dev.mux.examples.metrics.MicrometerListener;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import dev.mux.layer.ChannelLayer;
+import dev.mux.layer.LayerOptions;
+import dev.mux.observe.MuxListener;
 import dev.mux.redis.RedisChannelLayer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -105,15 +116,27 @@ public final class ExampleServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new StartupException("cannot prepare the " + database.description() + ": " + e.getMessage(), e);
             }
-            layer = Layers.open(options);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            MicrometerListener listener = new MicrometerListener(registry);
+            layer = Layers.open(options, listener);
             Layers.check(layer, options);
-            app = ExampleApp.create(layer, store, token, options.allowedOrigins());
+            ConnectionLimits limits = ConnectionLimits.builder()
+                    .maxInboundFramesPerSecond(options.maxFramesPerSecond())
+                    .maxConnectionsPerAddress(options.maxConnectionsPerAddress())
+                    .build();
+            app = ExampleApp.create(layer, store, token, options.allowedOrigins(), limits, listener);
             ExampleApp installed = app;
+            Gauge.builder("mux.connections.open", installed.mux(), mux -> mux.stats().openConnections())
+                    .description("WebSocket connections open now").register(registry);
 
             ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
             context.setContextPath("/");
-            JakartaWebSocketServletContainerInitializer.configure(context,
-                    (servletContext, container) -> installed.install(servletContext, container));
+            JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+                installed.install(servletContext, container);
+                servletContext.addServlet("mux-metrics", new MetricsServlet(registry)).addMapping("/metrics");
+            });
             jetty.setHandler(context);
             try {
                 jetty.start();
@@ -309,13 +332,15 @@ public final class ExampleServer implements AutoCloseable {
         private Layers() {
         }
 
-        static ChannelLayer open(ServerOptions options) {
+        static ChannelLayer open(ServerOptions options, MuxListener listener) {
             if (options.redis().isEmpty()) {
-                return new InMemoryChannelLayer();
+                return new InMemoryChannelLayer(LayerOptions.defaults(), listener);
             }
             try {
                 // No connection yet: check() makes the first round trip.
-                return RedisChannelLayer.builder().host(options.redis().get().toString()).build();
+                return RedisChannelLayer.builder().host(options.redis().get().toString())
+                        .commandTimeout(Duration.ofMillis(options.redisTimeoutMillis()))
+                        .listener(listener).build();
             } catch (IllegalArgumentException e) {
                 throw new StartupException("--redis: " + e.getMessage(), e);
             }

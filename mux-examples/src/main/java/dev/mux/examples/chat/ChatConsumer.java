@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@code _} or {@code -} is refused at the handshake (HTTP 403), and a frame that is not
  * {@code {"message": text}} with 1 to {@value BoardMessage#MAX_TEXT_LENGTH} characters is
  * answered with {@code {"error": "<what was wrong>"}} and otherwise ignored, so one bad client
- * cannot spam the room with garbage nor lose its connection over a typo.
+ * cannot spam the room with garbage nor lose its connection over a typo. When the channel
+ * layer is unavailable (Redis down or frozen), the sender is told
+ * {@code {"error": "message not delivered: ..."}} and stays connected.
  *
  * <p><b>Threading:</b> one instance per connection; the Mux runtime calls it one callback at a
  * time.
@@ -85,7 +87,12 @@ public final class ChatConsumer extends JsonWebSocketConsumer {
                     + " characters, this one had " + text.length()));
             return;
         }
-        groupSend(group, Message.of("type", CHAT_MESSAGE, "message", text));
+        groupSend(group, Message.of("type", CHAT_MESSAGE, "message", text)).whenComplete((result, failure) -> {
+            if (failure != null) {
+                // The runtime counts the failure and logs it once per outage; the sender hears it.
+                sendJson(Map.of("error", "message not delivered: the chat is unavailable, try again"));
+            }
+        });
     }
 
     /**

@@ -145,6 +145,33 @@ public final class JsonSocket implements AutoCloseable {
     }
 
     /**
+     * Waits at most {@code wait} for the next frame.
+     *
+     * @param wait how long to wait
+     * @return the frame, parsed, or {@code null} if none came
+     */
+    public JsonNode poll(Duration wait) {
+        try {
+            String frame = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return frame == null ? null : JSON.readTree(frame);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /**
+     * Tells whether the server closed the socket (or it failed).
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /**
      * Waits until the server closes the socket.
      *
      * @param timeout how long to wait
