@@ -395,10 +395,20 @@ public final class RedisChannelLayer implements ChannelLayer {
             return CompletableFuture.allOf(added, expiring);
         }), null);
         if (isOwn(channel)) {
-            // Tracked (once recorded) so that the membership can be restored after Redis restarts.
-            result.thenRun(() -> {
-                if (!closed) {
-                    memberships.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(channel, score);
+            // Tracked at once, not when Redis answers: the caller may discard the membership as
+            // soon as the add completes, and a record made after that discard would be restored
+            // (for a channel long gone) whenever Redis restarts. A failed add is forgotten again.
+            memberships.compute(group, (g, m) -> {
+                Map<String, Double> members = m == null ? new ConcurrentHashMap<>() : m;
+                members.put(channel, score);
+                return members;
+            });
+            result.whenComplete((v, failure) -> {
+                if (failure != null || closed) {
+                    memberships.computeIfPresent(group, (g, m) -> {
+                        m.remove(channel, score);
+                        return m.isEmpty() ? null : m;
+                    });
                 }
             });
         }
