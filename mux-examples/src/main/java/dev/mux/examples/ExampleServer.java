@@ -58,6 +58,13 @@ public final class ExampleServer implements AutoCloseable {
     /** How long stopping waits for open requests and sockets to finish. */
     public static final long STOP_TIMEOUT_MILLIS = 5_000;
 
+    /**
+     * How long a socket may stay silent before the container closes it: Jetty's default of 30 s
+     * would close a reader in a quiet chat room every half minute (and it could miss messages
+     * while its page reconnects); a half-open connection still goes away in the end.
+     */
+    public static final long IDLE_TIMEOUT_MILLIS = 10 * 60_000;
+
     private final Server jetty;
     private final ExampleApp app;
     private final ChannelLayer layer;
@@ -134,6 +141,7 @@ public final class ExampleServer implements AutoCloseable {
             ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
             context.setContextPath("/");
             JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+                container.setDefaultMaxSessionIdleTimeout(IDLE_TIMEOUT_MILLIS);
                 installed.install(servletContext, container);
                 servletContext.addServlet("mux-metrics", new MetricsServlet(registry)).addMapping("/metrics");
             });
