@@ -131,6 +131,28 @@ class ChatThroughRedisOutageIT {
         assertThat(runtime.stats().errorCloses()).isZero();
     }
 
+    @Test
+    void aHandshakeDuringTheOutageIsRefusedWith503AndSucceedsOnceRedisIsBack() {
+        redis.kill();
+        WebSocketCommunicator carol = WebSocketCommunicator.builder(layer).runtime(runtime).consumer(Chat::new)
+                .path("/ws/chat/lobby/").timeout(WAIT).build();
+        ConnectResult refused = carol.connect(WAIT);
+        assertThat(refused.accepted()).isFalse();
+        assertThat(refused.status()).isEqualTo(ConnectResult.SERVICE_UNAVAILABLE);
+        assertThat(counts.refused(ConnectResult.SERVICE_UNAVAILABLE)).isEqualTo(1);
+        redis.restart();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            WebSocketCommunicator retry = WebSocketCommunicator.builder(layer).runtime(runtime).consumer(Chat::new)
+                    .path("/ws/chat/lobby/").timeout(WAIT).build();
+            if (retry.connect(WAIT).accepted()) {
+                retry.close();
+                break;
+            }
+            assertThat(System.nanoTime()).as("a handshake succeeds again within " + WAIT).isLessThan(deadline);
+        }
+    }
+
     /** Alice talks until Bob hears her (some tries may fall in the recovery), then Bob answers. */
     private void awaitChatBothWays() {
         long deadline = System.nanoTime() + WAIT.toNanos();
