@@ -16,7 +16,9 @@ package dev.mux.consumer;
  *       connection dropped without a close frame or the handshake was refused</td></tr>
  *   <tr><td>1007</td><td>{@link #INVALID_PAYLOAD}</td><td>a JSON consumer receives text that is not JSON</td></tr>
  *   <tr><td>1008</td><td>{@link #POLICY_VIOLATION}</td><td>the client sends frames faster than its consumer
- *       handles them ({@link ConnectionLimits#maxPendingFrames()})</td></tr>
+ *       handles them ({@link ConnectionLimits#maxPendingFrames()}), or faster than
+ *       {@link ConnectionLimits#maxInboundFramesPerSecond()} (reason
+ *       {@value ConnectionLimits#RATE_LIMIT_REASON})</td></tr>
  *   <tr><td>1009</td><td>{@link #MESSAGE_TOO_BIG}</td><td>an inbound frame exceeds
  *       {@link ConnectionLimits#maxFrameBytes()}</td></tr>
  *   <tr><td>1011</td><td>{@link #INTERNAL_ERROR}</td><td>consumer code throws, or a layer operation it
@@ -43,7 +45,7 @@ public final class CloseCodes {
     public static final int ABNORMAL = 1006;
     /** 1007: the payload was not consistent with the message type (invalid JSON). */
     public static final int INVALID_PAYLOAD = 1007;
-    /** 1008: the client violated a policy (sends faster than its consumer handles). */
+    /** 1008: the client violated a policy (sends faster than its consumer handles, or than the inbound rate). */
     public static final int POLICY_VIOLATION = 1008;
     /** 1009: an inbound frame was too big. */
     public static final int MESSAGE_TOO_BIG = 1009;
