@@ -539,8 +539,10 @@ public final class Connection {
     }
 
     private void closeByServer(int code, String reason, String why) {
+        // Ending first: a transport that reports the close synchronously then finds it done.
+        boolean first = finish(code);
         outbound.close(code, reason);
-        if (finish(code)) {
+        if (first) {
             log.debug("connection {}: closing with {} ({})", id, code, why);
         }
     }
