@@ -19,7 +19,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -121,6 +120,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final MessageCodec codec;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisClient loopClient;
     private final List<Shard> shards;
     private final List<ReceiveLoop> loops;
     private final Inbox inbox;
@@ -140,7 +140,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private RedisChannelLayer(RedisLayerOptions options) {
+    private RedisChannelLayer(RedisLayerOptions options, long blockSeconds) {
         this.options = Objects.requireNonNull(options, "options must not be null");
         this.layerOptions = options.layerOptions();
         this.name = "RedisChannelLayer#" + INSTANCES.incrementAndGet();
@@ -161,7 +161,9 @@ public final class RedisChannelLayer implements ChannelLayer {
                         TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
-        client.setOptions(clientOptions(options.commandTimeout()));
+        client.setOptions(clientOptions(options.commandTimeout(), true));
+        this.loopClient = RedisClient.create(resources);
+        loopClient.setOptions(clientOptions(options.commandTimeout(), false));
         AtomicInteger callbackThreads = new AtomicInteger();
         this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
@@ -170,13 +172,13 @@ public final class RedisChannelLayer implements ChannelLayer {
         });
         List<Shard> shardList = new ArrayList<>();
         for (RedisEndpoint endpoint : options.endpoints()) {
-            shardList.add(new Shard(shardList.size(), endpoint, client, options.commandTimeout()));
+            shardList.add(new Shard(shardList.size(), endpoint, client, loopClient, options.commandTimeout()));
         }
         this.shards = List.copyOf(shardList);
         this.inbox = new Inbox(layerOptions, callbacks, this::demandChanged);
         List<ReceiveLoop> loopList = new ArrayList<>();
         for (Shard shard : shards) {
-            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis()));
+            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
         }
         this.loops = List.copyOf(loopList);
         this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
@@ -195,7 +197,12 @@ public final class RedisChannelLayer implements ChannelLayer {
      * @return a new layer, to be {@linkplain #close() closed} after use
      */
     public static RedisChannelLayer create(RedisLayerOptions options) {
-        return new RedisChannelLayer(options);
+        return new RedisChannelLayer(options, ReceiveLoop.BLOCK_SECONDS);
+    }
+
+    /** For tests: a layer whose blocking pops wait longer at the server, to expose missed wake-ups. */
+    static RedisChannelLayer create(RedisLayerOptions options, long blockSeconds) {
+        return new RedisChannelLayer(options, blockSeconds);
     }
 
     /**
@@ -521,10 +528,12 @@ public final class RedisChannelLayer implements ChannelLayer {
         sweeper.cancel(false);
         connectionEvents.dispose();
         shards.forEach(Shard::close);
-        try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            log.debug("{} client shutdown: {}", name, e.toString());
+        for (RedisClient c : List.of(client, loopClient)) {
+            try {
+                c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                log.debug("{} client shutdown: {}", name, e.toString());
+            }
         }
         try {
             resources.shutdown(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
@@ -867,13 +876,14 @@ public final class RedisChannelLayer implements ChannelLayer {
         return out.toString();
     }
 
-    private static ClientOptions clientOptions(Duration commandTimeout) {
+    private static ClientOptions clientOptions(Duration commandTimeout, boolean timeoutCommands) {
         long timeoutMillis = Math.max(1, commandTimeout.toMillis());
         TimeoutOptions.TimeoutSource source = new TimeoutOptions.TimeoutSource() {
             @Override
             public long getTimeout(RedisCommand<?, ?, ?> command) {
-                // The blocking pop waits at the server and must never be abandoned client-side.
-                return command.getType() == CommandType.BZPOPMIN ? 0 : timeoutMillis;
+                // Zero disables the timeout: the receive loop waits for Redis rather than abandon
+                // a pop that would still run once a frozen Redis thaws.
+                return timeoutCommands ? timeoutMillis : 0;
             }
 
             @Override
@@ -1049,7 +1059,7 @@ public final class RedisChannelLayer implements ChannelLayer {
          * @return a new layer
          */
         public RedisChannelLayer build() {
-            return new RedisChannelLayer(options.build());
+            return create(options.build());
         }
     }
 }

@@ -232,6 +232,85 @@ class ChannelsRedisWireIT {
         assertThat(await(layer.receive("crowd-worker")).type()).isEqualTo("fan");
     }
 
+    @Test
+    void undecodableMembersAreDroppedCountedAndTheMessagesAfterThemStillArrive() {
+        RedisChannelLayer layer = layer(1, "right-key");
+        String channel = layer.newChannel();
+        String processKey = "asgispecific." + layer.clientPrefix() + "!";
+        MessageCodec wrongKey = new MessageCodec(new Fernet.Keys(List.of("wrong-key")), 70);
+        MessageCodec rightKey = new MessageCodec(new Fernet.Keys(List.of("right-key")), 70);
+        double now = System.currentTimeMillis() / 1000.0;
+        try (Raw raw = new Raw(first)) {
+            raw.redis.zadd(bytes(processKey), now, bytes("short"));
+            raw.redis.zadd(bytes(processKey), now + 0.001, bytes("twelve bytes+not a fernet token at all"));
+            raw.redis.zadd(bytes(processKey), now + 0.002,
+                    wrongKey.member(wrongKey.body(Message.of("type", "wrong")), channel));
+            raw.redis.zadd(bytes(processKey), now + 0.003,
+                    rightKey.member(rightKey.body(Message.of("type", "stray")), "specific.other!x"));
+            raw.redis.zadd(bytes(processKey), now + 0.004,
+                    rightKey.member(rightKey.body(Message.of("type", "fine")), channel));
+        }
+
+        assertThat(await(layer.receive(channel)).type()).isEqualTo("fine");
+        assertThat(layer.undeliverableMessages()).isEqualTo(4);
+    }
+
+    @Test
+    void aLocalChannelNobodyReadsKeepsOnlyItsNewestMessagesUpToItsCapacity() {
+        RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder().host(first.uri())
+                .capacity(3).build());
+        layers.add(layer);
+        String slow = layer.newChannel();
+        String busy = layer.newChannel();
+        // A waiting receive on another channel of the process keeps the receive loop popping
+        // the process key they share, so the slow channel's messages leave Redis and pile up
+        // in its local buffer.
+        var keepsLoopBusy = layer.receive(busy).toCompletableFuture();
+        String processKey = "asgispecific." + layer.clientPrefix() + "!";
+        for (int n = 1; n <= 10; n++) {
+            await(layer.send(slow, Message.of("type", "n", "n", n)));
+            int sent = n;
+            awaitCondition(() -> (Long) first.command("ZCARD", processKey) == 0
+                    && layer.droppedFromLocalBuffers() == Math.max(0, sent - 3));
+        }
+
+        assertThat(await(layer.receive(slow)).getLong("n")).isEqualTo(8);
+        assertThat(await(layer.receive(slow)).getLong("n")).isEqualTo(9);
+        assertThat(await(layer.receive(slow)).getLong("n")).isEqualTo(10);
+        assertThat(layer.droppedFromLocalBuffers()).isEqualTo(7);
+        assertThat(keepsLoopBusy).isNotDone();
+    }
+
+    @Test
+    void everyReceiveIsServedWithoutWaitingForABlockedPopToTimeOut() {
+        // Blocking pops of a minute: a receive on a key the blocked pop does not watch is only
+        // served in time if the loop cuts the pop short, on every shard, including one this
+        // process never sent to (its command connection does not exist yet).
+        for (int round = 0; round < 6; round++) {
+            RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder()
+                    .host(first.uri()).host(second.uri()).build(), 60);
+            layers.add(layer);
+            String normal = "wake-" + round;
+            String local = layer.newChannel("wake" + round);
+            List<String> channels = List.of(normal, local, "other-" + round, layer.newChannel("other" + round));
+            for (String channel : channels) {
+                var pending = layer.receive(channel);
+                // Let the loops block first, on the keys they knew before this receive.
+                awaitCondition(() -> blockedClients(first) + blockedClients(second) == 2);
+                Message m = Message.of("type", "wake", "channel", channel);
+                java.util.concurrent.CompletableFuture.runAsync(() -> await(layer.send(channel, m)));
+                assertThat(await(pending)).isEqualTo(m);
+            }
+            layer.close();
+        }
+    }
+
+    private static long blockedClients(RedisServer redis) {
+        String info = (String) redis.command("INFO", "clients");
+        return info.lines().filter(l -> l.startsWith("blocked_clients:"))
+                .mapToLong(l -> Long.parseLong(l.substring("blocked_clients:".length()).trim())).sum();
+    }
+
     // ---------------------------------------------------------------------------------------
     // With real channels_redis processes
 
@@ -431,6 +510,21 @@ class ChannelsRedisWireIT {
         public void close() {
             connection.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 20 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 

@@ -268,6 +268,34 @@ class RedisFaultsIT {
     }
 
     @Test
+    void aReceiveStartedWhileRedisIsFrozenLosesNoQueuedMessageOfANormalChannel() {
+        RedisServer redis = redis();
+        RedisChannelLayer receiver = layer(redis);
+        RedisChannelLayer sender = layer(redis);
+        await(receiver.send("warm", Message.of("type", "x")));
+        await(receiver.receive("warm"));
+        for (int n = 1; n <= 5; n++) {
+            await(sender.send("frozen-jobs", Message.of("type", "job", "n", n)));
+        }
+        redis.pause();
+        CompletableFuture<Message> first = receiver.receive("frozen-jobs").toCompletableFuture();
+        // Longer than the command timeout: a pop the loop gave up on would run after the thaw
+        // and take a message nobody receives.
+        assertThat(failureOf(sender.send("other", Message.of("type", "x"))))
+                .isInstanceOf(LayerUnavailableException.class);
+        assertThat(failureOf(sender.send("other", Message.of("type", "x"))))
+                .isInstanceOf(LayerUnavailableException.class);
+        redis.resume();
+
+        List<Long> got = new ArrayList<>();
+        got.add(await(first).getLong("n"));
+        while (got.size() < 5) {
+            got.add(await(receiver.receive("frozen-jobs")).getLong("n"));
+        }
+        assertThat(got).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
     void closeReturnsPromptlyWhileRedisIsFrozenAndFailsWaitingReceives() {
         RedisServer redis = redis();
         RedisChannelLayer layer = layer(redis);
