@@ -1,0 +1,5 @@
+/**
+ * Test fixtures for the Redis layer: {@link dev.mux.redis.testing.RedisServer} runs a real
+ * {@code redis-server} on a free loopback port for the duration of a test.
+ */
+package dev.mux.redis.testing;
