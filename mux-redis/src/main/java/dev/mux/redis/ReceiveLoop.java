@@ -1,0 +1,248 @@
+package dev.mux.redis;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.UnblockType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receive loop of one shard: while any receive waits, pops messages from the keys that
+ * have waiting receives — this process's keys and any normal channels received on — and
+ * hands them to the {@link Inbox}.
+ *
+ * <p>Each round first runs {@link Scripts#POP_BATCH} (the channels_redis {@code $inflight}
+ * cleanup, then up to a batch of messages per key backed up in {@code $inflight}); when that
+ * finds nothing it blocks in {@code BZPOPMIN} on all those keys for up to
+ * {@value #BLOCK_SECONDS} s, backs the popped message up in {@code $inflight} as channels_redis
+ * does, dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
+ * a key the blocked pop does not watch, the pop is cut short with {@code CLIENT UNBLOCK}.
+ *
+ * <p>The blocking pop has no client-side timeout: a frozen server makes the loop wait rather
+ * than abandon a pop that the server could still execute later (its message would be lost).
+ * Failures back off exponentially with full jitter up to the configured maximum.
+ *
+ * <p>Thread-safe; the loop itself runs on Redis I/O threads and the layer's scheduler, one
+ * step at a time.
+ */
+final class ReceiveLoop {
+
+    /** How long one blocking pop waits at the server; channels_redis' {@code brpop_timeout}. */
+    static final long BLOCK_SECONDS = 5;
+    /** How many messages one round takes from a process key. */
+    static final int PROCESS_BATCH = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(ReceiveLoop.class);
+    private static final long MIN_DELAY_MILLIS = 10;
+    private static final int UNBLOCK_ATTEMPTS = 200;
+
+    private final RedisChannelLayer layer;
+    private final Shard shard;
+    private final Inbox inbox;
+    private final long maxDelayMillis;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Object blockLock = new Object();
+    private volatile boolean stopped;
+    /** Guarded by blockLock: the pop in flight, the client blocked in it, its demand version. */
+    private long blockGeneration;
+    private boolean blocking;
+    private long blockedClientId = -1;
+    private long blockedVersion;
+    /** Only touched by the loop's current step. */
+    private int failures;
+
+    ReceiveLoop(RedisChannelLayer layer, Shard shard, Inbox inbox, long maxDelayMillis) {
+        this.layer = layer;
+        this.shard = shard;
+        this.inbox = inbox;
+        this.maxDelayMillis = maxDelayMillis;
+    }
+
+    /** Starts the loop if it is idle and receives are waiting. */
+    void kick() {
+        if (!stopped && running.compareAndSet(false, true)) {
+            step();
+        }
+    }
+
+    /** Stops the loop; a step in flight ends when its connection closes. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** Cuts a blocked pop short if it does not watch every key that has a waiting receive. */
+    void wake() {
+        wake(0);
+    }
+
+    private void wake(int attempt) {
+        long clientId;
+        long generation;
+        synchronized (blockLock) {
+            if (stopped || !blocking || blockedClientId < 0 || blockedVersion == inbox.version()) {
+                return;
+            }
+            clientId = blockedClientId;
+            generation = blockGeneration;
+        }
+        StatefulRedisConnection<String, byte[]> commands = shard.commandsIfOpen();
+        if (commands == null) {
+            return; // The pop returns within BLOCK_SECONDS anyway.
+        }
+        commands.async().clientUnblock(clientId, UnblockType.TIMEOUT).whenComplete((unblocked, failure) -> {
+            if (failure == null && unblocked == 0 && attempt < UNBLOCK_ATTEMPTS) {
+                // The pop was sent but not yet blocked at the server: try again shortly.
+                synchronized (blockLock) {
+                    if (!blocking || blockGeneration != generation) {
+                        return;
+                    }
+                }
+                layer.schedule(() -> wake(attempt + 1), 5);
+            }
+        });
+    }
+
+    private void step() {
+        if (stopped) {
+            running.set(false);
+            return;
+        }
+        Inbox.Demand demand = inbox.demand();
+        if (demand.isEmpty()) {
+            running.set(false);
+            // A receive may have started waiting after the snapshot and seen the loop running.
+            if (!inbox.demand().isEmpty() && running.compareAndSet(false, true)) {
+                layer.schedule(this::step, 0);
+            }
+            return;
+        }
+        shard.blocking().whenComplete((connection, failure) -> {
+            if (failure != null) {
+                failed("connect", failure);
+            } else {
+                popBatch(connection, demand);
+            }
+        });
+    }
+
+    private void popBatch(StatefulRedisConnection<String, byte[]> connection, Inbox.Demand demand) {
+        String[] keys = demand.keys();
+        byte[][] counts = new byte[keys.length][];
+        for (int i = 0; i < keys.length; i++) {
+            int count = keys[i].endsWith("!") ? PROCESS_BATCH : demand.waiting()[i];
+            counts[i] = Integer.toString(count).getBytes(StandardCharsets.US_ASCII);
+        }
+        shard.<List<Object>>eval(connection, Scripts.POP_BATCH, ScriptOutputType.MULTI, keys, counts)
+                .whenComplete((perKey, failure) -> {
+                    if (failure != null) {
+                        failed("pop", failure);
+                        return;
+                    }
+                    int popped = 0;
+                    for (int i = 0; i < keys.length; i++) {
+                        List<?> pairs = (List<?>) perKey.get(i);
+                        if (pairs == null || pairs.isEmpty()) {
+                            continue;
+                        }
+                        for (int j = 0; j + 1 < pairs.size(); j += 2) {
+                            byte[] member = (byte[]) pairs.get(j);
+                            double score = Double.parseDouble(new String((byte[]) pairs.get(j + 1),
+                                    StandardCharsets.US_ASCII));
+                            layer.dispatch(shard, keys[i], member, score);
+                        }
+                        int n = pairs.size() / 2;
+                        popped += n;
+                        connection.async().zpopmin(keys[i] + "$inflight", n);
+                    }
+                    succeeded();
+                    if (popped > 0 || demand.version() != inbox.version()) {
+                        step();
+                    } else {
+                        block(connection, demand);
+                    }
+                });
+    }
+
+    private void block(StatefulRedisConnection<String, byte[]> connection, Inbox.Demand demand) {
+        long generation;
+        synchronized (blockLock) {
+            generation = ++blockGeneration;
+            blocking = true;
+            blockedClientId = -1;
+            blockedVersion = demand.version();
+        }
+        // CLIENT ID and BZPOPMIN go out back to back on the same connection: once the id is
+        // known, the pop is next in line at the server.
+        connection.async().clientId().whenComplete((id, failure) -> {
+            if (id != null) {
+                synchronized (blockLock) {
+                    if (!blocking || blockGeneration != generation) {
+                        return;
+                    }
+                    blockedClientId = id;
+                }
+                wake();
+            }
+        });
+        connection.async().bzpopmin(BLOCK_SECONDS, demand.keys()).whenComplete((popped, failure) -> {
+            synchronized (blockLock) {
+                if (blockGeneration == generation) {
+                    blocking = false;
+                    blockedClientId = -1;
+                }
+            }
+            if (failure != null) {
+                failed("blocking pop", failure);
+                return;
+            }
+            if (popped != null && popped.hasValue()) {
+                accept(connection, popped);
+            }
+            succeeded();
+            step();
+        });
+    }
+
+    private void accept(StatefulRedisConnection<String, byte[]> connection,
+            KeyValue<String, ScoredValue<byte[]>> popped) {
+        String key = popped.getKey();
+        ScoredValue<byte[]> value = popped.getValue();
+        String inflight = key + "$inflight";
+        // Back up, dispatch, acknowledge: channels_redis' protocol, which Python workers popping
+        // the same normal channel rely on when they clean up.
+        connection.async().zadd(inflight, value.getScore(), value.getValue());
+        layer.dispatch(shard, key, value.getValue(), value.getScore());
+        connection.async().zpopmin(inflight);
+    }
+
+    private void succeeded() {
+        if (failures > 0) {
+            log.info("{} {}: receive loop recovered after {} failed attempts", layer, shard, failures);
+            failures = 0;
+        }
+    }
+
+    private void failed(String what, Throwable failure) {
+        if (stopped) {
+            running.set(false);
+            return;
+        }
+        failures++;
+        long ceiling = Math.min(maxDelayMillis, MIN_DELAY_MILLIS << Math.min(failures, 20));
+        long delay = ThreadLocalRandom.current().nextLong(MIN_DELAY_MILLIS, Math.max(MIN_DELAY_MILLIS + 1, ceiling + 1));
+        Throwable cause = Shard.unwrap(failure);
+        if (failures == 1 || failures % 20 == 0) {
+            log.warn("{} {}: receive loop {} failed ({} attempt(s)): {}; retrying in {} ms", layer, shard, what,
+                    failures, cause.toString(), delay);
+        } else {
+            log.debug("{} {}: receive loop {} failed again: {}", layer, shard, what, cause.toString());
+        }
+        layer.schedule(this::step, delay);
+    }
+}

@@ -1,0 +1,974 @@
+package dev.mux.redis;
+
+import dev.mux.MuxException;
+import dev.mux.layer.CapacityRule;
+import dev.mux.layer.ChannelFullException;
+import dev.mux.layer.ChannelLayer;
+import dev.mux.layer.ChannelNames;
+import dev.mux.layer.GroupSendResult;
+import dev.mux.layer.LayerClosedException;
+import dev.mux.layer.LayerOptions;
+import dev.mux.layer.LayerUnavailableException;
+import dev.mux.layer.Message;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.util.Timeout;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+
+/**
+ * A channel layer over Redis, wire-compatible with Python's channels_redis 4.x: a Django
+ * Channels process and a Java process on the same Redis (same hosts, prefix, expiries and
+ * encryption keys) send to each other's channels and share groups.
+ *
+ * <h2>What it stores, exactly as channels_redis does</h2>
+ * <ul>
+ *   <li>A channel's queue is the sorted set {@code {prefix}{name}}; all process-local channels
+ *       of one process ({@code specific.<process>!<id>}) share the set of their non-local part
+ *       {@code {prefix}specific.<process>!}, and the full name travels in the message under
+ *       {@code __asgi_channel__} (a string for a send, a list for a group send). Members are 12
+ *       random bytes followed by the msgpack message (or its Fernet token); scores are the
+ *       send time in epoch seconds. Popped messages are backed up in
+ *       {@code {prefix}{name}$inflight} until acknowledged.</li>
+ *   <li>A group is the sorted set {@code {prefix}:group:{group}} of full channel names scored by
+ *       the time they were added.</li>
+ *   <li>Channels and groups map to shards by channels_redis' CRC32 ring.</li>
+ * </ul>
+ *
+ * <h2>How it runs</h2>
+ * Each shard gets two connections, whatever the number of channels: one shared by all
+ * commands (pipelined) and one for the receive loop, which pops this process's messages (on
+ * <em>every</em> shard, since channels_redis' {@code send} may place them on any shard) and
+ * hands them to the waiting receives. {@code send} and {@code groupAdd} cost one round trip;
+ * {@code groupSend} one to read the group and one per shard holding members. When Redis is
+ * unreachable or frozen, operations fail within {@link RedisLayerOptions#commandTimeout()} with
+ * {@link LayerUnavailableException}; waiting receives keep waiting while the loop reconnects
+ * with backoff; after Redis restarted (and forgot everything), the group memberships of this
+ * layer's live process-local channels are added again.
+ *
+ * <pre>{@code
+ * try (RedisChannelLayer layer = RedisChannelLayer.builder()
+ *         .host("redis://127.0.0.1:6379")
+ *         .capacity(100)
+ *         .build()) {
+ *     String me = layer.newChannel();
+ *     layer.groupAdd("chat_lobby", me).toCompletableFuture().join();
+ *     layer.groupSend("chat_lobby", Message.of("type", "chat.message", "text", "hi"));
+ *     Message m = layer.receive(me).toCompletableFuture().join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Limits</b>: Redis Cluster is not supported (the scripts touch keys of several slots,
+ * as channels_redis' do); {@link #flush()} uses {@code KEYS}, which blocks a large Redis.
+ *
+ * <p><b>Threading:</b> thread-safe; every method may be called from any thread and none
+ * blocks. Returned stages complete on the layer's callback threads (never on Redis I/O
+ * threads), so dependent actions may call the layer again; they should not block for long.
+ */
+public final class RedisChannelLayer implements ChannelLayer {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final int UUID_HEX = 32;
+
+    private final RedisLayerOptions options;
+    private final LayerOptions layerOptions;
+    private final String name;
+    private final String prefix;
+    private final String clientPrefix;
+    private final String localSuffix;
+    private final MessageCodec codec;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final List<Shard> shards;
+    private final List<ReceiveLoop> loops;
+    private final Inbox inbox;
+    private final ExecutorService callbacks;
+    private final Disposable connectionEvents;
+    private final ScheduledFuture<?> sweeper;
+    private final long commandTimeoutMillis;
+    private final long expiryMicros;
+    private final long groupExpiryMicros;
+    private final byte[] expiryMillisArg;
+    private final byte[] groupExpiryMillisArg;
+    private final AtomicLong lastScoreMicros = new AtomicLong();
+    private final AtomicLong undeliverable = new AtomicLong();
+    /** Group memberships of this layer's own channels, with the score they were added at. */
+    private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private RedisChannelLayer(RedisLayerOptions options) {
+        this.options = Objects.requireNonNull(options, "options must not be null");
+        this.layerOptions = options.layerOptions();
+        this.name = "RedisChannelLayer#" + INSTANCES.incrementAndGet();
+        this.prefix = options.prefix();
+        this.clientPrefix = UUID.randomUUID().toString().replace("-", "");
+        this.localSuffix = "." + clientPrefix + "!";
+        long ttl = (long) Math.ceil(layerOptions.expiry().toMillis() / 1000.0) + 10;
+        this.codec = new MessageCodec(options.symmetricEncryptionKeys().isEmpty() ? null
+                : new Fernet.Keys(options.symmetricEncryptionKeys()), ttl);
+        this.commandTimeoutMillis = Math.max(1, options.commandTimeout().toMillis());
+        this.expiryMicros = layerOptions.expiry().toNanos() / 1000;
+        this.groupExpiryMicros = layerOptions.groupExpiry().toNanos() / 1000;
+        this.expiryMillisArg = ascii(Math.max(1, layerOptions.expiry().toMillis()));
+        this.groupExpiryMillisArg = ascii(Math.max(1, layerOptions.groupExpiry().toMillis()));
+
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.fullJitter(Duration.ofMillis(10), options.maxReconnectDelay(), 10,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
+        client.setOptions(clientOptions(options.commandTimeout()));
+        AtomicInteger callbackThreads = new AtomicInteger();
+        this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        List<Shard> shardList = new ArrayList<>();
+        for (RedisEndpoint endpoint : options.endpoints()) {
+            shardList.add(new Shard(shardList.size(), endpoint, client, options.commandTimeout()));
+        }
+        this.shards = List.copyOf(shardList);
+        this.inbox = new Inbox(layerOptions, callbacks, this::demandChanged);
+        List<ReceiveLoop> loopList = new ArrayList<>();
+        for (Shard shard : shards) {
+            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis()));
+        }
+        this.loops = List.copyOf(loopList);
+        this.connectionEvents = resources.eventBus().get()
+                .filter(ConnectionActivatedEvent.class::isInstance)
+                .subscribe(event -> schedule(this::checkForRestarts, 0));
+        this.sweeper = resources.eventExecutorGroup().scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        log.debug("{} created: {}, process {}", name, options, clientPrefix);
+    }
+
+    /**
+     * Creates a layer; no connection is made until the first operation.
+     *
+     * @param options the configuration
+     * @return a new layer, to be {@linkplain #close() closed} after use
+     */
+    public static RedisChannelLayer create(RedisLayerOptions options) {
+        return new RedisChannelLayer(options);
+    }
+
+    /**
+     * Starts a builder with channels_redis' defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public LayerOptions options() {
+        return layerOptions;
+    }
+
+    /**
+     * Returns the full configuration of this layer.
+     *
+     * @return the options it was created with
+     */
+    public RedisLayerOptions redisOptions() {
+        return options;
+    }
+
+    /**
+     * Returns the process id in this layer's channel names: 32 hex digits, as channels_redis'
+     * {@code client_prefix}.
+     *
+     * @return the id
+     */
+    public String clientPrefix() {
+        return clientPrefix;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Channel layer operations
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The message goes to the sorted set of the channel's non-local part on the shard that
+     * part hashes to (channels_redis hashes the full name here, which with several shards can
+     * strand messages for Python receivers — channels_redis#221; hashing the non-local part
+     * reaches them), after trimming expired messages; the set's TTL is refreshed to the
+     * expiry. The channel's capacity counts every message in that set.
+     *
+     * @throws IllegalArgumentException also if the message contains {@code __asgi_channel__},
+     *                                  which only the layer may set
+     */
+    @Override
+    public CompletionStage<Void> send(String channel, Message message) {
+        ChannelNames.requireValidChannel(channel);
+        requireSendable(message);
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException("send"));
+        }
+        String nonLocal = ChannelNames.nonLocalPart(channel);
+        String key = prefix + nonLocal;
+        Shard shard = shardFor(nonLocal);
+        int capacity = layerOptions.capacityFor(channel);
+        byte[] member = codec.member(codec.body(message), ChannelNames.isProcessLocal(channel) ? channel : null);
+        long now = nextScoreMicros();
+        byte[][] args = {member, score(now), score(now - expiryMicros), ascii(capacity), expiryMillisArg};
+        return run("send to " + channel, shard,
+                connection -> shard.<Long>eval(connection, Scripts.SEND, ScriptOutputType.INTEGER,
+                        new String[] {key}, args).thenApply(queued -> {
+                            if (queued == 0L) {
+                                throw new ChannelFullException(channel, capacity);
+                            }
+                            return null;
+                        }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A process-local name must come from this layer's {@link #newChannel}. The wait
+     * survives Redis outages: the receive loop reconnects and the receive completes once a
+     * message arrives; only {@link #close()} or cancellation ends it otherwise.
+     */
+    @Override
+    public CompletionStage<Message> receive(String channel) {
+        ChannelNames.requireValidChannel(channel);
+        String key;
+        if (ChannelNames.isProcessLocal(channel)) {
+            String nonLocal = ChannelNames.nonLocalPart(channel);
+            if (!nonLocal.endsWith(localSuffix)) {
+                throw new IllegalArgumentException("channel '" + channel + "' is process-local to another layer;"
+                        + " this layer receives only names from its own newChannel (process " + clientPrefix + ")");
+            }
+            key = prefix + nonLocal;
+        } else {
+            key = prefix + channel;
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException("receive"));
+        }
+        CompletableFuture<Message> result = inbox.receive(channel, key);
+        if (closed) {
+            // close() may have failed the waiters just before this one registered.
+            result.completeExceptionally(closedException("receive"));
+        }
+        return result;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The name is {@code prefix + "." + clientPrefix() + "!" + random hex}, as channels_redis
+     * names them; the random part is 32 hex digits (a UUID4) unless the prefix is longer than
+     * 33 characters, when it is shortened so the name stays within
+     * {@value ChannelNames#MAX_NAME_LENGTH} characters (at least 25 hex digits).
+     */
+    @Override
+    public String newChannel(String prefix) {
+        ChannelNames.requireValidPrefix(prefix);
+        String random = UUID.randomUUID().toString().replace("-", "");
+        int room = ChannelNames.MAX_NAME_LENGTH - 1 - prefix.length() - localSuffix.length();
+        return prefix + localSuffix + random.substring(0, Math.min(UUID_HEX, room));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code ZADD {prefix}:group:{group} now channel} and a TTL of the group expiry on the
+     * group's shard, as channels_redis.
+     */
+    @Override
+    public CompletionStage<Void> groupAdd(String group, String channel) {
+        ChannelNames.requireValidGroup(group);
+        ChannelNames.requireValidChannel(channel);
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException("groupAdd"));
+        }
+        String key = groupKey(group);
+        Shard shard = shardFor(group);
+        double score = nextScoreMicros() / 1e6;
+        byte[] member = channel.getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Void> result = run("groupAdd of " + channel + " to " + group, shard, connection -> {
+            CompletableFuture<Long> added = connection.async().zadd(key, score, member).toCompletableFuture();
+            CompletableFuture<Boolean> expiring = connection.async()
+                    .pexpire(key, layerOptions.groupExpiry().toMillis()).toCompletableFuture();
+            return CompletableFuture.allOf(added, expiring);
+        });
+        if (isOwn(channel)) {
+            // Tracked (once recorded) so that the membership can be restored after Redis restarts.
+            result.thenRun(() -> {
+                if (!closed) {
+                    memberships.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(channel, score);
+                }
+            });
+        }
+        return result;
+    }
+
+    @Override
+    public CompletionStage<Void> groupDiscard(String group, String channel) {
+        ChannelNames.requireValidGroup(group);
+        ChannelNames.requireValidChannel(channel);
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException("groupDiscard"));
+        }
+        memberships.computeIfPresent(group, (g, members) -> {
+            members.remove(channel);
+            return members.isEmpty() ? null : members;
+        });
+        String key = groupKey(group);
+        Shard shard = shardFor(group);
+        byte[] member = channel.getBytes(StandardCharsets.UTF_8);
+        return run("groupDiscard of " + channel + " from " + group, shard,
+                connection -> connection.async().zrem(key, member).thenApply(removed -> (Void) null));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>As channels_redis: lapsed memberships are trimmed, members are grouped by Redis key
+     * (one message per process, listing its channels in {@code __asgi_channel__}), and each
+     * key gets the message unless it holds its capacity (the capacity of the key's first
+     * member). The result counts member channels, so a dropped key counts every member
+     * channel behind it.
+     */
+    @Override
+    public CompletionStage<GroupSendResult> groupSend(String group, Message message) {
+        ChannelNames.requireValidGroup(group);
+        requireSendable(message);
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException("groupSend"));
+        }
+        String groupKey = groupKey(group);
+        Shard groupShard = shardFor(group);
+        long now = nextScoreMicros();
+        byte[][] membersArgs = {score(now - groupExpiryMicros)};
+        String operation = "groupSend to " + group;
+        return run(operation, groupShard,
+                connection -> groupShard.<List<Object>>eval(connection, Scripts.GROUP_MEMBERS,
+                        ScriptOutputType.MULTI, new String[] {groupKey}, membersArgs)
+                        .thenCompose(members -> deliverToMembers(operation, group, members, message, now)));
+    }
+
+    private CompletableFuture<GroupSendResult> deliverToMembers(String operation, String group, List<Object> members,
+            Message message, long now) {
+        if (members == null || members.isEmpty()) {
+            return CompletableFuture.completedFuture(GroupSendResult.EMPTY);
+        }
+        // Bucket member channels by Redis key, keys by shard; keep first-seen order.
+        Map<String, List<String>> namesByKey = new LinkedHashMap<>();
+        for (Object raw : members) {
+            String channel = new String((byte[]) raw, StandardCharsets.UTF_8);
+            namesByKey.computeIfAbsent(prefix + ChannelNames.nonLocalPart(channel), k -> new ArrayList<>()).add(channel);
+        }
+        Map<Shard, List<String>> keysByShard = new LinkedHashMap<>();
+        for (String key : namesByKey.keySet()) {
+            keysByShard.computeIfAbsent(shardFor(key.substring(prefix.length())), s -> new ArrayList<>()).add(key);
+        }
+        MessageCodec.Body body = codec.body(message);
+        byte[] scoreArg = score(now);
+        byte[] cutoffArg = score(now - expiryMicros);
+        List<CompletableFuture<GroupSendResult>> parts = new ArrayList<>();
+        for (Map.Entry<Shard, List<String>> entry : keysByShard.entrySet()) {
+            Shard shard = entry.getKey();
+            List<String> keys = entry.getValue();
+            int n = keys.size();
+            byte[][] args = new byte[2 * n + 3][];
+            for (int i = 0; i < n; i++) {
+                List<String> names = namesByKey.get(keys.get(i));
+                args[i] = codec.member(body, names);
+                args[n + i] = ascii(layerOptions.capacityFor(names.get(0)));
+            }
+            args[2 * n] = scoreArg;
+            args[2 * n + 1] = cutoffArg;
+            args[2 * n + 2] = expiryMillisArg;
+            String[] keyArray = keys.toArray(String[]::new);
+            parts.add(shard.commands().thenCompose(connection -> shard.<List<Object>>eval(connection,
+                    Scripts.GROUP_DELIVER, ScriptOutputType.MULTI, keyArray, args)).handle((flags, failure) -> {
+                        if (failure != null) {
+                            throw new java.util.concurrent.CompletionException(translate(operation, shard, failure));
+                        }
+                        int delivered = 0;
+                        int dropped = 0;
+                        for (int i = 0; i < n; i++) {
+                            int channels = namesByKey.get(keys.get(i)).size();
+                            if (((Long) flags.get(i)) == 1L) {
+                                delivered += channels;
+                            } else {
+                                dropped += channels;
+                            }
+                        }
+                        return new GroupSendResult(delivered, dropped);
+                    }));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            GroupSendResult total = GroupSendResult.EMPTY;
+            for (CompletableFuture<GroupSendResult> part : parts) {
+                total = total.plus(part.join());
+            }
+            if (total.dropped() > 0) {
+                log.debug("{} group {}: {} of {} member channels over capacity, message dropped for them", name,
+                        group, total.dropped(), total.members());
+            }
+            return total;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deletes every key starting with the prefix on every shard ({@code KEYS prefix*} then
+     * {@code DEL}, as channels_redis — avoid on a large shared Redis), drops buffered messages
+     * and forgets the tracked memberships. Waiting receives keep waiting.
+     */
+    @Override
+    public CompletionStage<Void> flush() {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException("flush"));
+        }
+        memberships.clear();
+        inbox.clearBuffers();
+        byte[] pattern = (escapeGlob(prefix) + "*").getBytes(StandardCharsets.UTF_8);
+        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        for (Shard shard : shards) {
+            parts.add(run("flush", shard, connection -> shard.<Long>eval(connection, Scripts.FLUSH,
+                    ScriptOutputType.INTEGER, new String[0], pattern)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(inbox::clearBuffers);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Waits up to a few seconds for Redis client threads to stop. Messages already popped
+     * but not yet received are lost, as with channels_redis.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        inbox.failAll(closedException("receive"));
+        loops.forEach(ReceiveLoop::stop);
+        sweeper.cancel(false);
+        connectionEvents.dispose();
+        shards.forEach(Shard::close);
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            log.debug("{} client shutdown: {}", name, e.toString());
+        }
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        callbacks.shutdown();
+        try {
+            if (!callbacks.awaitTermination(2, TimeUnit.SECONDS)) {
+                callbacks.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            callbacks.shutdownNow();
+        }
+        memberships.clear();
+        log.debug("{} closed", name);
+    }
+
+    /**
+     * Counts messages popped from Redis and then dropped because their channel's local buffer
+     * was full (its receiver fell behind by more than the channel's capacity).
+     *
+     * @return the count since the layer was created
+     */
+    public long droppedFromLocalBuffers() {
+        return inbox.droppedFromBuffers();
+    }
+
+    /**
+     * Counts messages popped from Redis that could not be delivered: undecodable (bad msgpack,
+     * a key that does not decrypt them), expired, or addressed to no channel of this process.
+     *
+     * @return the count since the layer was created
+     */
+    public long undeliverableMessages() {
+        return undeliverable.get();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Receive side, called by the loops
+
+    /** Decodes a popped member and hands it to the channels it is for. Never throws. */
+    void dispatch(Shard shard, String key, byte[] member, double score) {
+        MessageCodec.Decoded decoded;
+        try {
+            decoded = codec.decode(member);
+        } catch (MessageCodec.DecodeException e) {
+            undeliverable.incrementAndGet();
+            log.warn("{} {}: dropped a message on {} that cannot be decoded: {}", name, shard, key, e.getMessage());
+            return;
+        }
+        if (score <= (System.currentTimeMillis() * 1000 - expiryMicros) / 1e6) {
+            undeliverable.incrementAndGet();
+            log.debug("{} {}: dropped an expired message on {}", name, shard, key);
+            return;
+        }
+        Message message;
+        try {
+            message = Message.fromMap(decoded.message());
+        } catch (IllegalArgumentException e) {
+            undeliverable.incrementAndGet();
+            log.warn("{} {}: dropped a message on {}: {}", name, shard, key, e.getMessage());
+            return;
+        }
+        String queue = key.substring(prefix.length());
+        if (!queue.endsWith("!")) {
+            inbox.deliver(queue, message, score);
+            return;
+        }
+        Object routing = decoded.asgiChannel();
+        List<?> targets = routing instanceof String s ? List.of(s) : routing instanceof List<?> l ? l : List.of();
+        if (targets.isEmpty()) {
+            undeliverable.incrementAndGet();
+            log.warn("{} {}: dropped a message on process key {} without a valid __asgi_channel__", name, shard, key);
+        }
+        for (Object target : targets) {
+            if (target instanceof String channel && channel.startsWith(queue) && ChannelNames.isValidChannel(channel)) {
+                inbox.deliver(channel, message, score);
+            } else {
+                undeliverable.incrementAndGet();
+                log.warn("{} {}: dropped a message on {} for a channel not of this process: {}", name, shard, key,
+                        target);
+            }
+        }
+    }
+
+    /** Runs a task on the Redis client's scheduler; ignored once closed. */
+    void schedule(Runnable task, long delayMillis) {
+        try {
+            resources.eventExecutorGroup().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The layer is closing; the loops stop with it.
+        }
+    }
+
+    private void demandChanged(boolean keyAdded) {
+        for (ReceiveLoop loop : loops) {
+            loop.kick();
+            if (keyAdded) {
+                loop.wake();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Restarts: a Redis that comes back empty forgot our memberships
+
+    private void checkForRestarts() {
+        for (Shard shard : shards) {
+            StatefulRedisConnection<String, byte[]> connection = shard.commandsIfOpen();
+            if (connection == null || closed) {
+                continue;
+            }
+            connection.async().info("server").whenComplete((info, failure) -> {
+                if (info == null) {
+                    return;
+                }
+                String runId = parseRunId(info);
+                String previous = shard.runId;
+                shard.runId = runId;
+                if (previous != null && runId != null && !previous.equals(runId)) {
+                    restoreMemberships(shard, connection);
+                }
+            });
+        }
+    }
+
+    private void restoreMemberships(Shard shard, StatefulRedisConnection<String, byte[]> connection) {
+        double lapsed = (System.currentTimeMillis() * 1000 - groupExpiryMicros) / 1e6;
+        int restored = 0;
+        for (Map.Entry<String, Map<String, Double>> entry : memberships.entrySet()) {
+            String group = entry.getKey();
+            if (shardFor(group) != shard) {
+                continue;
+            }
+            String key = groupKey(group);
+            for (Map.Entry<String, Double> member : entry.getValue().entrySet()) {
+                if (member.getValue() > lapsed) {
+                    connection.async().zadd(key, member.getValue(), member.getKey().getBytes(StandardCharsets.UTF_8));
+                    restored++;
+                }
+            }
+            connection.async().pexpire(key, layerOptions.groupExpiry().toMillis());
+        }
+        log.info("{} {}: Redis restarted (new run_id {}); restored {} group membership(s) of this process", name,
+                shard, shard.runId, restored);
+    }
+
+    private static String parseRunId(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring("run_id:".length()).trim();
+            }
+        }
+        return null;
+    }
+
+    private void sweep() {
+        try {
+            inbox.sweep();
+            double lapsed = (System.currentTimeMillis() * 1000 - groupExpiryMicros) / 1e6;
+            memberships.values().forEach(members -> members.values().removeIf(score -> score <= lapsed));
+            memberships.values().removeIf(Map::isEmpty);
+        } catch (RuntimeException e) {
+            log.warn("{} sweep failed; will retry", name, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Plumbing
+
+    /**
+     * Runs an operation on a shard's command connection: completes on the callback executor,
+     * within the command timeout, with failures translated to layer exceptions.
+     */
+    private <T> CompletableFuture<T> run(String operation, Shard shard,
+            Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Timeout deadline = resources.timer().newTimeout(t -> {
+            LayerUnavailableException e = new LayerUnavailableException(name + ": Redis " + shard + " did not answer "
+                    + operation + " within " + commandTimeoutMillis + " ms; the operation may still take effect",
+                    null);
+            callbacks(() -> result.completeExceptionally(e));
+        }, commandTimeoutMillis, TimeUnit.MILLISECONDS);
+        shard.commands().thenCompose(action).whenComplete((value, failure) -> {
+            deadline.cancel();
+            if (failure == null) {
+                callbacks(() -> result.complete(value));
+            } else {
+                Throwable translated = translate(operation, shard, failure);
+                callbacks(() -> result.completeExceptionally(translated));
+            }
+        });
+        return result;
+    }
+
+    private void callbacks(Runnable task) {
+        try {
+            callbacks.execute(task);
+        } catch (RejectedExecutionException closing) {
+            task.run();
+        }
+    }
+
+    private Throwable translate(String operation, Shard shard, Throwable failure) {
+        Throwable cause = Shard.unwrap(failure);
+        if (cause instanceof MuxException) {
+            return cause;
+        }
+        if (closed) {
+            return closedException(operation);
+        }
+        if (cause instanceof RedisCommandTimeoutException) {
+            return new LayerUnavailableException(name + ": Redis " + shard + " did not answer " + operation + " within "
+                    + commandTimeoutMillis + " ms; the operation may still take effect", cause);
+        }
+        if (cause instanceof RedisCommandExecutionException) {
+            return new MuxException(name + ": Redis " + shard + " refused " + operation + ": " + cause.getMessage(),
+                    cause);
+        }
+        return new LayerUnavailableException(name + ": Redis " + shard + " is unreachable for " + operation + ": "
+                + cause.getMessage(), cause);
+    }
+
+    private LayerClosedException closedException(String operation) {
+        return new LayerClosedException(name + " is closed; " + operation + " refused");
+    }
+
+    private static void requireSendable(Message message) {
+        Objects.requireNonNull(message, "message must not be null");
+        if (message.containsKey(MessageCodec.ASGI_CHANNEL)) {
+            throw new IllegalArgumentException("message must not contain the key '" + MessageCodec.ASGI_CHANNEL
+                    + "': the layer sets it for routing");
+        }
+    }
+
+    private boolean isOwn(String channel) {
+        return ChannelNames.isProcessLocal(channel) && ChannelNames.nonLocalPart(channel).endsWith(localSuffix);
+    }
+
+    private Shard shardFor(String value) {
+        return shards.get(ConsistentHash.index(value, shards.size()));
+    }
+
+    private String groupKey(String group) {
+        return prefix + ":group:" + group;
+    }
+
+    /** Epoch microseconds, strictly increasing within this layer so its sends keep their order. */
+    private long nextScoreMicros() {
+        Instant now = Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+        while (true) {
+            long last = lastScoreMicros.get();
+            long next = Math.max(micros, last + 1);
+            if (lastScoreMicros.compareAndSet(last, next)) {
+                return next;
+            }
+        }
+    }
+
+    /** Epoch microseconds as decimal seconds, the way Redis reads scores. */
+    private static byte[] score(long micros) {
+        long seconds = Math.floorDiv(micros, 1_000_000);
+        long fraction = Math.floorMod(micros, 1_000_000);
+        String text = seconds + "." + (fraction < 100_000 ? String.format("%06d", fraction) : Long.toString(fraction));
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] ascii(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String escapeGlob(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 4);
+        for (char c : text.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    private static ClientOptions clientOptions(Duration commandTimeout) {
+        long timeoutMillis = Math.max(1, commandTimeout.toMillis());
+        TimeoutOptions.TimeoutSource source = new TimeoutOptions.TimeoutSource() {
+            @Override
+            public long getTimeout(RedisCommand<?, ?, ?> command) {
+                // The blocking pop waits at the server and must never be abandoned client-side.
+                return command.getType() == CommandType.BZPOPMIN ? 0 : timeoutMillis;
+            }
+
+            @Override
+            public TimeUnit getTimeUnit() {
+                return TimeUnit.MILLISECONDS;
+            }
+        };
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true)
+                        .tcpNoDelay(true).build())
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).timeoutSource(source).build())
+                .build();
+    }
+
+    /**
+     * Builds a {@link RedisChannelLayer}: the {@link RedisLayerOptions} settings, then
+     * {@link #build()}.
+     *
+     * <pre>{@code
+     * RedisChannelLayer layer = RedisChannelLayer.builder()
+     *     .host("redis://127.0.0.1:6379")
+     *     .prefix("asgi")
+     *     .capacity(100)
+     *     .expiry(Duration.ofSeconds(60))
+     *     .build();
+     * }</pre>
+     *
+     * <p>Not thread-safe.
+     */
+    public static final class Builder {
+        private final RedisLayerOptions.Builder options = RedisLayerOptions.builder();
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a shard by URI. See {@link RedisLayerOptions.Builder#host}.
+         *
+         * @param uri {@code redis://[:password@]host[:port][/db]} or {@code rediss://…}
+         * @return this builder
+         */
+        public Builder host(String uri) {
+            options.host(uri);
+            return this;
+        }
+
+        /**
+         * Adds a shard found through Sentinel. See {@link RedisLayerOptions.Builder#sentinel}.
+         *
+         * @param masterName the master's name
+         * @param sentinels  {@code redis-sentinel://host[:port]} URIs
+         * @return this builder
+         */
+        public Builder sentinel(String masterName, List<String> sentinels) {
+            options.sentinel(masterName, sentinels);
+            return this;
+        }
+
+        /**
+         * Sets the key prefix. See {@link RedisLayerOptions.Builder#prefix}.
+         *
+         * @param prefix the prefix; default {@value RedisLayerOptions#DEFAULT_PREFIX}
+         * @return this builder
+         */
+        public Builder prefix(String prefix) {
+            options.prefix(prefix);
+            return this;
+        }
+
+        /**
+         * Sets the default channel capacity.
+         *
+         * @param capacity at least 1; default 100
+         * @return this builder
+         */
+        public Builder capacity(int capacity) {
+            options.capacity(capacity);
+            return this;
+        }
+
+        /**
+         * Appends a per-channel capacity rule.
+         *
+         * @param rule the rule
+         * @return this builder
+         */
+        public Builder channelCapacity(CapacityRule rule) {
+            options.channelCapacity(rule);
+            return this;
+        }
+
+        /**
+         * Sets the message expiry.
+         *
+         * @param expiry positive; default 60 s
+         * @return this builder
+         */
+        public Builder expiry(Duration expiry) {
+            options.expiry(expiry);
+            return this;
+        }
+
+        /**
+         * Sets the group expiry.
+         *
+         * @param groupExpiry positive; default 86400 s
+         * @return this builder
+         */
+        public Builder groupExpiry(Duration groupExpiry) {
+            options.groupExpiry(groupExpiry);
+            return this;
+        }
+
+        /**
+         * Replaces capacity, capacity rules, expiry and group expiry at once.
+         *
+         * @param layerOptions the layer options
+         * @return this builder
+         */
+        public Builder layerOptions(LayerOptions layerOptions) {
+            options.layerOptions(layerOptions);
+            return this;
+        }
+
+        /**
+         * Encrypts messages with Fernet. See {@link RedisLayerOptions.Builder#symmetricEncryptionKeys}.
+         *
+         * @param secrets the secrets; the first encrypts, all decrypt
+         * @return this builder
+         */
+        public Builder symmetricEncryptionKeys(List<String> secrets) {
+            options.symmetricEncryptionKeys(secrets);
+            return this;
+        }
+
+        /**
+         * Sets how long an operation may wait for Redis.
+         *
+         * @param timeout positive; default 5 s
+         * @return this builder
+         */
+        public Builder commandTimeout(Duration timeout) {
+            options.commandTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Sets the longest pause between reconnection attempts.
+         *
+         * @param delay positive; default 2 s
+         * @return this builder
+         */
+        public Builder maxReconnectDelay(Duration delay) {
+            options.maxReconnectDelay(delay);
+            return this;
+        }
+
+        /**
+         * Builds the options without creating a layer.
+         *
+         * @return the options
+         */
+        public RedisLayerOptions options() {
+            return options.build();
+        }
+
+        /**
+         * Creates the layer; no connection is made until the first operation.
+         *
+         * @return a new layer
+         */
+        public RedisChannelLayer build() {
+            return new RedisChannelLayer(options.build());
+        }
+    }
+}
