@@ -154,6 +154,23 @@ public final class PythonPeer implements AutoCloseable {
     }
 
     /**
+     * Sends a message given directly in the peer's tagged JSON encoding, for values a
+     * {@link Message} cannot hold (an integer beyond int64, say) to test how a receiver copes.
+     *
+     * @param channel     the channel
+     * @param taggedJson  a JSON object in the tagged encoding
+     */
+    public void sendTaggedJson(String channel, String taggedJson) {
+        ObjectNode req = request("send").put("channel", channel);
+        try {
+            req.set("message", JSON.readTree(taggedJson));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("taggedJson is not JSON: " + e.getMessage(), e);
+        }
+        call(req);
+    }
+
+    /**
      * Adds a channel to a group through channels_redis' {@code group_add}.
      *
      * @param group   the group

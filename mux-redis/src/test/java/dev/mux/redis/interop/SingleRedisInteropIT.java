@@ -8,7 +8,9 @@ import dev.mux.layer.GroupSendResult;
 import dev.mux.layer.Message;
 import dev.mux.redis.RedisChannelLayer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,5 +79,24 @@ class SingleRedisInteropIT extends InteropScenarios {
         assertThat(python.receive(pythonMember, WAIT).getLong("n")).isEqualTo(0L);
         assertThat(python.receive(pythonMember, WAIT).getLong("n")).isEqualTo(1L);
         assertThat(python.poll(pythonMember, QUIET)).isEmpty();
+    }
+
+    @Test
+    void anIntegerBeyondInt64FromPythonIsCountedUndeliverableAndLosesNothingElse() {
+        String channel = mux.newChannel();
+        CompletableFuture<Message> receive = mux.receive(channel).toCompletableFuture();
+        long before = mux.undeliverableMessages();
+
+        // msgpack carries it as uint64; a Java message has no type for it.
+        python.sendTaggedJson(channel, "{\"type\": \"too.big\", \"n\": 18446744073709551615}");
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (mux.undeliverableMessages() <= before && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        assertThat(mux.undeliverableMessages()).isEqualTo(before + 1);
+        assertThat(receive).isNotDone();
+        python.send(channel, Message.of("type", "fits", "n", Long.MAX_VALUE));
+        assertThat(join(receive)).isEqualTo(Message.of("type", "fits", "n", Long.MAX_VALUE));
     }
 }
