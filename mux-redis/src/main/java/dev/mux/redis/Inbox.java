@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the receives waiting for one; plus the demand the receive loops serve — which Redis keys
  * have waiting receivers, and how many.
  *
- * <p>A popped message is never lost to a cancelled or timed-out receive: it goes to the next
- * waiting receive of its channel, or back to the front of the channel's buffer.
+ * <p>A popped message is never lost to a cancelled or timed-out receive: it goes to a receive
+ * that is still waiting, which from then on refuses cancellation, or to the channel's buffer.
  *
  * <p>Thread-safe: state is guarded by one lock held only for map and queue updates; futures
  * are completed outside it, on the callback executor.
@@ -46,14 +46,46 @@ final class Inbox {
     private record Buffered(Message message, double score) {
     }
 
-    /** A receive waiting for a message on one channel. */
-    private final class Waiter extends CompletableFuture<Message> {
+    /**
+     * A receive waiting for a message on one channel. Once the inbox has chosen it for a
+     * message ({@link #claim()}), cancelling, timing out or failing it is refused and it
+     * completes with that message: a popped message never goes back, so order is kept.
+     */
+    private static final class Waiter extends CompletableFuture<Message> {
+        private static final int WAITING = 0;
+        private static final int CLAIMED = 1;
+        private static final int ENDED = 2;
+
         final String channel;
         final String key;
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
 
         Waiter(String channel, String key) {
             this.channel = channel;
             this.key = key;
+        }
+
+        boolean claim() {
+            return state.compareAndSet(WAITING, CLAIMED);
+        }
+
+        void hand(Message message) {
+            super.complete(message);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return state.compareAndSet(WAITING, ENDED) && super.cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            return state.compareAndSet(WAITING, ENDED) && super.completeExceptionally(failure);
+        }
+
+        @Override
+        public boolean complete(Message value) {
+            return state.compareAndSet(WAITING, ENDED) && super.complete(value);
         }
     }
 
@@ -131,26 +163,18 @@ final class Inbox {
      * @param score   its ZSET score: the epoch seconds it was sent at
      */
     void deliver(String channel, Message message, double score) {
-        deliver(channel, message, score, false);
-    }
-
-    private void deliver(String channel, Message message, double score, boolean front) {
         Waiter target = null;
         synchronized (lock) {
             State state = states.computeIfAbsent(channel, c -> new State());
             for (Waiter w; (w = state.waiters.poll()) != null; ) {
                 removeDemand(w.key);
-                if (!w.isDone()) {
+                if (w.claim()) {
                     target = w;
                     break;
                 }
             }
             if (target == null) {
-                if (front) {
-                    state.buffer.addFirst(new Buffered(message, score));
-                } else {
-                    state.buffer.addLast(new Buffered(message, score));
-                }
+                state.buffer.addLast(new Buffered(message, score));
                 int capacity = options.capacityFor(channel);
                 while (state.buffer.size() > capacity) {
                     // Nobody reads this channel fast enough: keep memory bounded, drop the oldest.
@@ -164,12 +188,8 @@ final class Inbox {
         if (target != null) {
             Waiter chosen = target;
             // Completed on the callback executor so that receivers' dependent actions never run
-            // on a Redis I/O thread; a receive cancelled meanwhile gives the message back.
-            execute(() -> {
-                if (!chosen.complete(message)) {
-                    deliver(channel, message, score, true);
-                }
-            });
+            // on a Redis I/O thread.
+            execute(() -> chosen.hand(message));
         }
     }
 

@@ -17,15 +17,17 @@ import org.slf4j.LoggerFactory;
  * have waiting receives — this process's keys and any normal channels received on — and
  * hands them to the {@link Inbox}.
  *
- * <p>Each round first runs {@link Scripts#POP_BATCH} (the channels_redis {@code $inflight}
- * cleanup, then up to a batch of messages per key backed up in {@code $inflight}); when that
- * finds nothing it blocks in {@code BZPOPMIN} on all those keys for up to
- * {@value #BLOCK_SECONDS} s, backs the popped message up in {@code $inflight} as channels_redis
- * does, dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
+ * <p>Each round first runs {@link Scripts#POP_BATCH} (on this process's keys the
+ * channels_redis {@code $inflight} cleanup, then up to a batch of messages backed up in
+ * {@code $inflight}; on normal channels an atomic pop); when that finds nothing it blocks in
+ * {@code BZPOPMIN} on all those keys for up to {@value #BLOCK_SECONDS} s, and for this
+ * process's keys backs the popped message up in {@code $inflight} as channels_redis does,
+ * dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
  * a key the blocked pop does not watch, the pop is cut short with {@code CLIENT UNBLOCK}.
  *
- * <p>The blocking pop has no client-side timeout: a frozen server makes the loop wait rather
- * than abandon a pop that the server could still execute later (its message would be lost).
+ * <p>The loop's connection has no client-side timeouts: a frozen server makes the loop wait
+ * rather than abandon a pop that the server would still execute once it thaws (its message
+ * would be lost).
  * Failures back off exponentially with full jitter up to the configured maximum.
  *
  * <p>Thread-safe; the loop itself runs on Redis I/O threads and the layer's scheduler, one
@@ -158,7 +160,9 @@ final class ReceiveLoop {
                         }
                         int n = pairs.size() / 2;
                         popped += n;
-                        connection.async().zpopmin(keys[i] + "$inflight", n);
+                        if (keys[i].endsWith("!")) {
+                            connection.async().zpopmin(keys[i] + "$inflight", n);
+                        }
                     }
                     succeeded();
                     if (popped > 0 || demand.version() != inbox.version()) {
@@ -213,9 +217,13 @@ final class ReceiveLoop {
             KeyValue<String, ScoredValue<byte[]>> popped) {
         String key = popped.getKey();
         ScoredValue<byte[]> value = popped.getValue();
+        if (!key.endsWith("!")) {
+            // A normal channel is never backed up (see Scripts.POP_BATCH).
+            layer.dispatch(shard, key, value.getValue(), value.getScore());
+            return;
+        }
+        // Back up, dispatch, acknowledge: channels_redis' protocol on this process's own key.
         String inflight = key + "$inflight";
-        // Back up, dispatch, acknowledge: channels_redis' protocol, which Python workers popping
-        // the same normal channel rely on when they clean up.
         connection.async().zadd(inflight, value.getScore(), value.getValue());
         layer.dispatch(shard, key, value.getValue(), value.getScore());
         connection.async().zpopmin(inflight);
