@@ -1,0 +1,3 @@
+"""HTTP routes: none; the project serves only WebSockets."""
+
+urlpatterns = []
