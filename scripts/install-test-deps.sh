@@ -9,6 +9,9 @@ packages=(
   python3-daphne          # interop: the Django Channels server for the chat example
   chromium                # browser tests of the example page
 )
+# The browser tests drive Chromium with the npm package playwright-core (installed by the
+# tests themselves with `npm ci`); they need Node.js and npm.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
