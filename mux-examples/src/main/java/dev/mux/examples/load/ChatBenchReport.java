@@ -232,7 +232,10 @@ public final class ChatBenchReport {
             md.append("Heap per idle connection = (live heap after a full GC with every client connected and idle − live\n"
                     + "heap before connecting) ÷ connections, from `jcmd <pid> GC.class_histogram` (which collects first).\n"
                     + "Fan-out = time from the send of one group message until the last of the connections had it;\n"
-                    + "percentiles over the broadcasts (one sender, paced).\n\n");
+                    + "percentiles over the broadcasts of one sender, each sent when the previous one had reached every\n"
+                    + "connection (`--serial`), so no broadcast waits behind another. Idle clients ping every 10 s\n"
+                    + "(`--ping-interval 10`) because the example server closes WebSockets idle for 30 s (the container's\n"
+                    + "default idle timeout).\n\n");
             md.append("| layer | connected | connect all, s | handshake p99 ms | heap per idle connection | broadcasts | fan-out p50 ms | fan-out p99 ms | fan-out max ms | lost | server RSS connected MiB |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (LoadReport s : new LoadReport[] {r.scaleInMemory(), r.scaleRedis()}) {
