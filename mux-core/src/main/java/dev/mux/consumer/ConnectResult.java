@@ -35,6 +35,10 @@ public record ConnectResult(boolean accepted, String subprotocol, int status, St
     /**
      * Validates the fields.
      *
+     * @param accepted see the record component
+     * @param subprotocol see the record component
+     * @param status see the record component
+     * @param reason see the record component
      * @throws IllegalArgumentException if an accepted result has a status other than 101, or a
      *                                  refused one a status outside 400-599
      */

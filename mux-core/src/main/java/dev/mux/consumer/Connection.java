@@ -12,6 +12,7 @@ import dev.mux.layer.Message;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -77,6 +79,7 @@ public final class Connection {
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<ConnectResult> result = new CompletableFuture<>();
     private final CompletableFuture<Integer> ended = new CompletableFuture<>();
+    private final AtomicBoolean decidedOnce = new AtomicBoolean();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicInteger pendingFrames = new AtomicInteger();
     private volatile boolean acceptedByConsumer;
@@ -89,6 +92,7 @@ public final class Connection {
     private boolean receiveStopped;               // guarded by receiveLock
 
     // Touched only by the step that is running (the serial queue orders them).
+    private final Set<String> unhandledTypes = new HashSet<>();
     private List<CompletionStage<?>> tracked;
     private ConnectResult decided;
 
@@ -281,7 +285,7 @@ public final class Connection {
         if (acceptedByConsumer) {
             throw new IllegalStateException("connection " + id + ": accept() was already called");
         }
-        if (decided != null || result.isDone()) {
+        if (decided != null || decidedOnce.get()) {
             throw new IllegalStateException("connection " + id + ": the handshake was already "
                     + describe(decided != null ? decided : result.getNow(null)));
         }
@@ -440,14 +444,15 @@ public final class Connection {
 
     /** Completes the handshake outcome once; returns false if it was already decided. */
     private boolean complete(ConnectResult decision) {
-        if (!result.complete(decision)) {
+        if (!decidedOnce.compareAndSet(false, true)) {
             return false;
         }
         Future<?> timer = handshakeTimer;
         if (timer != null) {
             timer.cancel(false);
         }
-        runtime.decided(decision);
+        runtime.decided(decision); // counted before anyone can see the outcome
+        result.complete(decision);
         return true;
     }
 
@@ -534,8 +539,10 @@ public final class Connection {
     }
 
     private void closeByServer(int code, String reason, String why) {
+        // Ending first: a transport that reports the close synchronously then finds it done.
+        boolean first = finish(code);
         outbound.close(code, reason);
-        if (finish(code)) {
+        if (first) {
             log.debug("connection {}: closing with {} ({})", id, code, why);
         }
     }
@@ -606,8 +613,15 @@ public final class Connection {
     private void dispatch(Message message) throws Throwable {
         if (!handlers.invoke(consumer, message)) {
             runtime.unhandledMessage();
-            log.warn("connection {}: {} has no @Handles method for message type '{}'; message dropped", id,
-                    consumer.getClass().getName(), message.type());
+            // Warn once per type and connection: a sender stuck on a wrong type must not flood the log.
+            String type = String.valueOf(message.type());
+            boolean first = unhandledTypes.size() < 32 && unhandledTypes.add(type);
+            if (first) {
+                log.warn("connection {}: {} has no @Handles method for message type '{}'; message dropped", id,
+                        consumer.getClass().getName(), type);
+            } else {
+                log.debug("connection {}: no handler for message type '{}'; message dropped", id, type);
+            }
         }
     }
 
@@ -620,6 +634,25 @@ public final class Connection {
         }
         if (current != null) {
             current.cancel(false);
+        }
+        // Messages still queued for this channel can never be delivered: take them now, so a
+        // layer that holds them in memory frees the channel at once instead of at expiry. A
+        // receive that does not complete at once means the channel is empty (or the layer is
+        // remote, where expiry does the work); it is cancelled and the drain stops.
+        for (int i = 0; i <= layer.options().capacityFor(channel); i++) {
+            CompletableFuture<Message> next;
+            try {
+                next = layer.receive(channel).toCompletableFuture();
+            } catch (RuntimeException e) {
+                return;
+            }
+            if (!next.isDone()) {
+                next.cancel(false);
+                return;
+            }
+            if (next.isCompletedExceptionally()) {
+                return;
+            }
         }
     }
 

@@ -3,7 +3,7 @@ package dev.mux.demux;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The handler of one stream of a {@link StreamHandle demultiplexed} WebSocket: what Channels
+ * The handler of one stream of a {@link Demultiplexer demultiplexed} WebSocket: what Channels
  * 1.x put in {@code WebsocketDemultiplexer.consumers}.
  *
  * <p>A stream consumer is shared: the instance given to a demultiplexer serves every connection

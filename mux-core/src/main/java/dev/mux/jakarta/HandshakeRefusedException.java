@@ -13,8 +13,10 @@ import dev.mux.MuxException;
  * <p>Instances are immutable and thread-safe.
  */
 public final class HandshakeRefusedException extends MuxException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status the handshake should have been answered with. */
     private final int status;
 
     /**

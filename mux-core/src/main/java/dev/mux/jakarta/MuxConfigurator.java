@@ -68,9 +68,22 @@ final class MuxConfigurator extends ServerEndpointConfig.Configurator {
         return ""; // the consumer chooses in onConnect; set in modifyHandshake
     }
 
+    /**
+     * Returns the requested extensions the container has installed, in the client's order, as
+     * the specification's default does; done here so the result does not depend on which
+     * container's default configurator the class path happens to offer.
+     */
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
-        return super.getNegotiatedExtensions(installed, requested);
+        List<Extension> out = new ArrayList<>();
+        for (Extension r : requested) {
+            for (Extension i : installed) {
+                if (i.getName().equals(r.getName()) && out.stream().noneMatch(e -> e.getName().equals(r.getName()))) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
     }
 
     @Override

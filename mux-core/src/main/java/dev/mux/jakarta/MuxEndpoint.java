@@ -54,9 +54,10 @@ public final class MuxEndpoint extends Endpoint {
         // The container must let frames up to our limit through; it closes with 1009 above it.
         session.setMaxTextMessageBufferSize(limits.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(limits.maxFrameBytes());
+        // Open first: a frame delivered as soon as a handler exists must find the connection open.
+        found.open(new SessionTransport(session));
         session.addMessageHandler(String.class, found::receiveText);
         session.addMessageHandler(ByteBuffer.class, found::receiveBinary);
-        found.open(new SessionTransport(session));
     }
 
     /**

@@ -24,6 +24,10 @@ public record Admission(Scope scope, Supplier<? extends WebSocketConsumer> facto
     /**
      * Validates the fields.
      *
+     * @param scope see the record component
+     * @param factory see the record component
+     * @param status see the record component
+     * @param reason see the record component
      * @throws IllegalArgumentException if an admission has a status, or a refusal has a scope
      */
     public Admission {

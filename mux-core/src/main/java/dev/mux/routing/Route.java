@@ -18,6 +18,8 @@ public record Route(RoutePattern pattern, Supplier<? extends WebSocketConsumer> 
     /**
      * Validates the fields.
      *
+     * @param pattern see the record component
+     * @param factory see the record component
      * @throws NullPointerException if a field is {@code null}
      */
     public Route {

@@ -16,6 +16,8 @@ public record RouteMatch(Route route, Map<String, String> params) {
     /**
      * Validates and copies the fields.
      *
+     * @param route see the record component
+     * @param params see the record component
      * @throws NullPointerException if a field is {@code null}
      */
     public RouteMatch {

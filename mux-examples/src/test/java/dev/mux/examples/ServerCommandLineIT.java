@@ -3,6 +3,7 @@ package dev.mux.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mux.examples.testing.FreePorts;
+import dev.mux.examples.testing.JsonSocket;
 import dev.mux.examples.testing.ServerProcess;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -148,6 +149,25 @@ class ServerCommandLineIT {
         assertThat(process.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
         assertThat(process.stderr()).contains("--jdbc-url: this server includes drivers for PostgreSQL"
                 + " (jdbc:postgresql:) and H2 (jdbc:h2:) only, was 'jdbc:mysql://127.0.0.1/x'");
+    }
+
+    @Test
+    void sigtermClosesOpenSocketsWithGoingAwayAndStopsCleanly() {
+        try (ServerProcess server = ServerProcess.start(args(0))) {
+            URI base = URI.create("ws://127.0.0.1:" + server.uri().getPort());
+            try (JsonSocket chat = JsonSocket.open(base.resolve("/ws/chat/lobby/"));
+                 JsonSocket board = JsonSocket.open(base.resolve("/demultiplex/lobby/"))) {
+                chat.send(Map.of("message", "before the end"));
+                assertThat(chat.receive().get("message").asText()).isEqualTo("before the end");
+
+                assertThat(server.terminate()).isEqualTo(143);
+
+                assertThat(chat.awaitClose(Duration.ofSeconds(10))).isEqualTo(1001);
+                assertThat(board.awaitClose(Duration.ofSeconds(10))).isEqualTo(1001);
+            }
+            assertThat(server.stderr()).contains("mux-examples: stopping").contains("mux-examples: stopped")
+                    .doesNotContain("Exception").doesNotContain("ERROR");
+        }
     }
 
     @Test

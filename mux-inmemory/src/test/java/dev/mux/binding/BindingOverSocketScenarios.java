@@ -202,6 +202,13 @@ abstract class BindingOverSocketScenarios {
         assertJson(alice.receiveJson(), "{'stream': 'message-stream', 'payload': {'errors':"
                 + " ['Invalid multiplexed frame: \"payload\" must be a JSON object, got an array'],"
                 + " 'response_status': 400}}");
+        alice.sendText("{\"stream\": ");
+        assertJson(alice.receiveJson(), "{'stream': null, 'payload': {'errors':"
+                + " ['Invalid multiplexed frame: not valid JSON'], 'response_status': 400}}");
+        alice.sendBinary(new byte[] {1, 2, 3});
+        assertJson(alice.receiveJson(), "{'stream': null, 'payload': {'errors':"
+                + " ['Invalid multiplexed frame: binary frames are not accepted, send JSON text'],"
+                + " 'response_status': 400}}");
 
         send(alice, "{'stream': 'archive-stream', 'payload': {'action': 'update', 'pk': 1, 'data': {'text': 'x'}}}");
         assertJson(alice.receiveJson(), "{'stream': 'archive-stream', 'payload': {'action': 'update', 'data': null,"

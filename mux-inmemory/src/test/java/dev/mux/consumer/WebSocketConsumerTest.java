@@ -691,4 +691,28 @@ class WebSocketConsumerTest {
         }
         c.expectNothing();
     }
+
+    @Test
+    void closingTheRuntimeClosesLiveConnectionsWith1001() {
+        ConsumerRuntime runtime = ConsumerRuntime.builder().layer(layer).build();
+        WebSocketCommunicator c = WebSocketCommunicator.builder(layer).runtime(runtime).consumer(Recorder::new)
+                .timeout(WAIT).build();
+        communicators.add(c);
+        c.connect();
+        runtime.close();
+        assertThat(c.receiveClose()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThatThrownBy(() -> runtime.newConnection(new Echo(), Scope.builder("/").build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aClosedChannelLayerClosesConnectionsWith1001() {
+        InMemoryChannelLayer own = new InMemoryChannelLayer();
+        WebSocketCommunicator c = WebSocketCommunicator.builder(own).consumer(Recorder::new).timeout(WAIT).build();
+        communicators.add(c);
+        c.connect();
+        own.close();
+        assertThat(c.receiveClose()).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(c.awaitDisconnected(WAIT)).isEqualTo(1001);
+    }
 }

@@ -19,6 +19,11 @@ public final class CommunicatorClient implements DemuxClient {
     }
 
     @Override
+    public void sendBinary(byte[] data) {
+        communicator.sendBinary(data);
+    }
+
+    @Override
     public JsonNode receiveJson() {
         return communicator.receiveJson();
     }

@@ -11,6 +11,9 @@ public interface DemuxClient extends AutoCloseable {
     /** Sends a text frame. */
     void sendText(String text);
 
+    /** Sends a binary frame. */
+    void sendBinary(byte[] data);
+
     /** Waits (bounded) for the next text frame and parses it as JSON. */
     JsonNode receiveJson();
 

@@ -60,6 +60,15 @@ final class MessageCodec {
         this.ttlSeconds = ttlSeconds;
     }
 
+    /**
+     * Tells whether members are Fernet-encrypted.
+     *
+     * @return {@code true} if keys are configured
+     */
+    boolean encrypts() {
+        return keys != null;
+    }
+
     /** The entries of a message packed once, without the map header. */
     record Body(byte[] entries, int count) {
     }
@@ -201,7 +210,8 @@ final class MessageCodec {
                 if (format == MessageFormat.UINT64) {
                     java.math.BigInteger big = unpacker.unpackBigInteger();
                     if (big.bitLength() > 63) {
-                        throw new DecodeException("integer at '" + path + "' exceeds int64: " + big);
+                        // The value itself stays out of the message: it is payload, and this is logged.
+                        throw new DecodeException("integer at '" + path + "' exceeds int64");
                     }
                     return big.longValue();
                 }

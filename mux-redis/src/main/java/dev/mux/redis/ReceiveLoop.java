@@ -17,15 +17,17 @@ import org.slf4j.LoggerFactory;
  * have waiting receives — this process's keys and any normal channels received on — and
  * hands them to the {@link Inbox}.
  *
- * <p>Each round first runs {@link Scripts#POP_BATCH} (the channels_redis {@code $inflight}
- * cleanup, then up to a batch of messages per key backed up in {@code $inflight}); when that
- * finds nothing it blocks in {@code BZPOPMIN} on all those keys for up to
- * {@value #BLOCK_SECONDS} s, backs the popped message up in {@code $inflight} as channels_redis
- * does, dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
+ * <p>Each round first runs {@link Scripts#POP_BATCH} (on this process's keys the
+ * channels_redis {@code $inflight} cleanup, then up to a batch of messages backed up in
+ * {@code $inflight}; on normal channels an atomic pop); when that finds nothing it blocks in
+ * {@code BZPOPMIN} on all those keys for up to {@value #BLOCK_SECONDS} s, and for this
+ * process's keys backs the popped message up in {@code $inflight} as channels_redis does,
+ * dispatches it, and acknowledges with {@code ZPOPMIN}. When a receive starts waiting on
  * a key the blocked pop does not watch, the pop is cut short with {@code CLIENT UNBLOCK}.
  *
- * <p>The blocking pop has no client-side timeout: a frozen server makes the loop wait rather
- * than abandon a pop that the server could still execute later (its message would be lost).
+ * <p>The loop's connection has no client-side timeouts: a frozen server makes the loop wait
+ * rather than abandon a pop that the server would still execute once it thaws (its message
+ * would be lost).
  * Failures back off exponentially with full jitter up to the configured maximum.
  *
  * <p>Thread-safe; the loop itself runs on Redis I/O threads and the layer's scheduler, one
@@ -35,6 +37,8 @@ final class ReceiveLoop {
 
     /** How long one blocking pop waits at the server; channels_redis' {@code brpop_timeout}. */
     static final long BLOCK_SECONDS = 5;
+
+    private final long blockSeconds;
     /** How many messages one round takes from a process key. */
     static final int PROCESS_BATCH = 100;
 
@@ -54,10 +58,12 @@ final class ReceiveLoop {
     private boolean blocking;
     private long blockedClientId = -1;
     private long blockedVersion;
+    private java.util.Set<String> blockedKeys = java.util.Set.of();
     /** Only touched by the loop's current step. */
     private int failures;
 
-    ReceiveLoop(RedisChannelLayer layer, Shard shard, Inbox inbox, long maxDelayMillis) {
+    ReceiveLoop(RedisChannelLayer layer, Shard shard, Inbox inbox, long maxDelayMillis, long blockSeconds) {
+        this.blockSeconds = blockSeconds;
         this.layer = layer;
         this.shard = shard;
         this.inbox = inbox;
@@ -84,28 +90,32 @@ final class ReceiveLoop {
     private void wake(int attempt) {
         long clientId;
         long generation;
+        // Read the demand before taking blockLock: the inbox's lock is never taken inside it.
+        Inbox.Demand demand = inbox.demand();
         synchronized (blockLock) {
-            if (stopped || !blocking || blockedClientId < 0 || blockedVersion == inbox.version()) {
+            if (stopped || !blocking || blockedClientId < 0 || blockedVersion == demand.version()
+                    || blockedKeys.containsAll(java.util.Arrays.asList(demand.keys()))) {
+                // Not blocked, or the blocked pop already watches every key that has a waiter
+                // (a key whose receives left and came back is still watched).
                 return;
             }
             clientId = blockedClientId;
             generation = blockGeneration;
         }
-        StatefulRedisConnection<String, byte[]> commands = shard.commandsIfOpen();
-        if (commands == null) {
-            return; // The pop returns within BLOCK_SECONDS anyway.
-        }
-        commands.async().clientUnblock(clientId, UnblockType.TIMEOUT).whenComplete((unblocked, failure) -> {
-            if (failure == null && unblocked == 0 && attempt < UNBLOCK_ATTEMPTS) {
-                // The pop was sent but not yet blocked at the server: try again shortly.
-                synchronized (blockLock) {
-                    if (!blocking || blockGeneration != generation) {
-                        return;
+        // The unblock goes over the shard's command connection, opened now if this process has
+        // not sent anything to the shard yet (otherwise the pop would wait out its timeout).
+        shard.commands().thenCompose(commands -> commands.async().clientUnblock(clientId, UnblockType.TIMEOUT))
+                .whenComplete((unblocked, failure) -> {
+                    if (failure == null && unblocked == 0 && attempt < UNBLOCK_ATTEMPTS) {
+                        // The pop was sent but not yet blocked at the server: try again shortly.
+                        synchronized (blockLock) {
+                            if (!blocking || blockGeneration != generation) {
+                                return;
+                            }
+                        }
+                        layer.schedule(() -> wake(attempt + 1), 5);
                     }
-                }
-                layer.schedule(() -> wake(attempt + 1), 5);
-            }
-        });
+                });
     }
 
     private void step() {
@@ -158,7 +168,9 @@ final class ReceiveLoop {
                         }
                         int n = pairs.size() / 2;
                         popped += n;
-                        connection.async().zpopmin(keys[i] + "$inflight", n);
+                        if (keys[i].endsWith("!")) {
+                            connection.async().zpopmin(keys[i] + "$inflight", n);
+                        }
                     }
                     succeeded();
                     if (popped > 0 || demand.version() != inbox.version()) {
@@ -176,6 +188,7 @@ final class ReceiveLoop {
             blocking = true;
             blockedClientId = -1;
             blockedVersion = demand.version();
+            blockedKeys = java.util.Set.of(demand.keys());
         }
         // CLIENT ID and BZPOPMIN go out back to back on the same connection: once the id is
         // known, the pop is next in line at the server.
@@ -190,7 +203,7 @@ final class ReceiveLoop {
                 wake();
             }
         });
-        connection.async().bzpopmin(BLOCK_SECONDS, demand.keys()).whenComplete((popped, failure) -> {
+        connection.async().bzpopmin(blockSeconds, demand.keys()).whenComplete((popped, failure) -> {
             synchronized (blockLock) {
                 if (blockGeneration == generation) {
                     blocking = false;
@@ -213,9 +226,13 @@ final class ReceiveLoop {
             KeyValue<String, ScoredValue<byte[]>> popped) {
         String key = popped.getKey();
         ScoredValue<byte[]> value = popped.getValue();
+        if (!key.endsWith("!")) {
+            // A normal channel is never backed up (see Scripts.POP_BATCH).
+            layer.dispatch(shard, key, value.getValue(), value.getScore());
+            return;
+        }
+        // Back up, dispatch, acknowledge: channels_redis' protocol on this process's own key.
         String inflight = key + "$inflight";
-        // Back up, dispatch, acknowledge: channels_redis' protocol, which Python workers popping
-        // the same normal channel rely on when they clean up.
         connection.async().zadd(inflight, value.getScore(), value.getValue());
         layer.dispatch(shard, key, value.getValue(), value.getScore());
         connection.async().zpopmin(inflight);

@@ -19,7 +19,6 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -74,11 +73,13 @@ import reactor.core.Disposable;
  * commands (pipelined) and one for the receive loop, which pops this process's messages (on
  * <em>every</em> shard, since channels_redis' {@code send} may place them on any shard) and
  * hands them to the waiting receives. {@code send} and {@code groupAdd} cost one round trip;
- * {@code groupSend} one to read the group and one per shard holding members. When Redis is
- * unreachable or frozen, operations fail within {@link RedisLayerOptions#commandTimeout()} with
- * {@link LayerUnavailableException}; waiting receives keep waiting while the loop reconnects
- * with backoff; after Redis restarted (and forgot everything), the group memberships of this
- * layer's live process-local channels are added again.
+ * so does {@code groupSend} on one shard without encryption or capacity rules, otherwise it
+ * takes one to read the group and one per shard holding members. When Redis is
+ * unreachable or frozen, operations fail with {@link LayerUnavailableException} within
+ * {@link RedisLayerOptions#commandTimeout()} (an operation that must first open the connection
+ * gets that time once to connect and once to be answered); waiting receives keep waiting while
+ * the loop reconnects with backoff; after Redis restarted (and forgot everything), the group
+ * memberships of this layer's live process-local channels are added again.
  *
  * <pre>{@code
  * try (RedisChannelLayer layer = RedisChannelLayer.builder()
@@ -114,6 +115,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final MessageCodec codec;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisClient loopClient;
     private final List<Shard> shards;
     private final List<ReceiveLoop> loops;
     private final Inbox inbox;
@@ -126,12 +128,14 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final byte[] expiryMillisArg;
     private final byte[] groupExpiryMillisArg;
     private final AtomicLong lastScoreMicros = new AtomicLong();
+    /** One shard, plain msgpack, one capacity for all: the group send can run as one script. */
+    private final boolean singleRoundTripGroupSend;
     private final AtomicLong undeliverable = new AtomicLong();
     /** Group memberships of this layer's own channels, with the score they were added at. */
     private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private RedisChannelLayer(RedisLayerOptions options) {
+    private RedisChannelLayer(RedisLayerOptions options, long blockSeconds) {
         this.options = Objects.requireNonNull(options, "options must not be null");
         this.layerOptions = options.layerOptions();
         this.name = "RedisChannelLayer#" + INSTANCES.incrementAndGet();
@@ -152,7 +156,9 @@ public final class RedisChannelLayer implements ChannelLayer {
                         TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
-        client.setOptions(clientOptions(options.commandTimeout()));
+        client.setOptions(clientOptions(options.commandTimeout(), true));
+        this.loopClient = RedisClient.create(resources);
+        loopClient.setOptions(clientOptions(options.commandTimeout(), false));
         AtomicInteger callbackThreads = new AtomicInteger();
         this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
@@ -161,15 +167,17 @@ public final class RedisChannelLayer implements ChannelLayer {
         });
         List<Shard> shardList = new ArrayList<>();
         for (RedisEndpoint endpoint : options.endpoints()) {
-            shardList.add(new Shard(shardList.size(), endpoint, client, options.commandTimeout()));
+            shardList.add(new Shard(shardList.size(), endpoint, client, loopClient, options.commandTimeout()));
         }
         this.shards = List.copyOf(shardList);
         this.inbox = new Inbox(layerOptions, callbacks, this::demandChanged);
         List<ReceiveLoop> loopList = new ArrayList<>();
         for (Shard shard : shards) {
-            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis()));
+            loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
         }
         this.loops = List.copyOf(loopList);
+        this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
+                && layerOptions.channelCapacities().isEmpty();
         this.connectionEvents = resources.eventBus().get()
                 .filter(ConnectionActivatedEvent.class::isInstance)
                 .subscribe(event -> schedule(this::checkForRestarts, 0));
@@ -184,7 +192,12 @@ public final class RedisChannelLayer implements ChannelLayer {
      * @return a new layer, to be {@linkplain #close() closed} after use
      */
     public static RedisChannelLayer create(RedisLayerOptions options) {
-        return new RedisChannelLayer(options);
+        return new RedisChannelLayer(options, ReceiveLoop.BLOCK_SECONDS);
+    }
+
+    /** For tests: a layer whose blocking pops wait longer at the server, to expose missed wake-ups. */
+    static RedisChannelLayer create(RedisLayerOptions options, long blockSeconds) {
+        return new RedisChannelLayer(options, blockSeconds);
     }
 
     /**
@@ -378,8 +391,26 @@ public final class RedisChannelLayer implements ChannelLayer {
         String groupKey = groupKey(group);
         Shard groupShard = shardFor(group);
         long now = nextScoreMicros();
-        byte[][] membersArgs = {score(now - groupExpiryMicros)};
         String operation = "groupSend to " + group;
+        if (singleRoundTripGroupSend) {
+            MessageCodec.Body body = codec.body(message);
+            byte[] seed = new byte[8];
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(seed);
+            byte[][] args = {score(now - groupExpiryMicros), prefix.getBytes(StandardCharsets.UTF_8), body.entries(),
+                ascii(body.count()), seed, score(now), score(now - expiryMicros), expiryMillisArg,
+                ascii(layerOptions.capacity())};
+            return run(operation, groupShard, connection -> groupShard.<List<Object>>eval(connection,
+                    Scripts.GROUP_SEND, ScriptOutputType.MULTI, new String[] {groupKey}, args).thenApply(counts -> {
+                        GroupSendResult result = new GroupSendResult(((Long) counts.get(0)).intValue(),
+                                ((Long) counts.get(1)).intValue());
+                        if (result.dropped() > 0) {
+                            log.debug("{} group {}: {} of {} member channels over capacity, message dropped for them",
+                                    name, group, result.dropped(), result.members());
+                        }
+                        return result;
+                    }));
+        }
+        byte[][] membersArgs = {score(now - groupExpiryMicros)};
         return run(operation, groupShard,
                 connection -> groupShard.<List<Object>>eval(connection, Scripts.GROUP_MEMBERS,
                         ScriptOutputType.MULTI, new String[] {groupKey}, membersArgs)
@@ -492,10 +523,12 @@ public final class RedisChannelLayer implements ChannelLayer {
         sweeper.cancel(false);
         connectionEvents.dispose();
         shards.forEach(Shard::close);
-        try {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } catch (RuntimeException e) {
-            log.debug("{} client shutdown: {}", name, e.toString());
+        for (RedisClient c : List.of(client, loopClient)) {
+            try {
+                c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                log.debug("{} client shutdown: {}", name, e.toString());
+            }
         }
         try {
             resources.shutdown(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
@@ -611,21 +644,25 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     private void checkForRestarts() {
         for (Shard shard : shards) {
-            StatefulRedisConnection<String, byte[]> connection = shard.commandsIfOpen();
-            if (connection == null || closed) {
+            // The event may come before the connect future completes: wait for it, never start one.
+            CompletableFuture<StatefulRedisConnection<String, byte[]>> started = shard.commandsIfStarted();
+            if (started == null || closed) {
                 continue;
             }
-            connection.async().info("server").whenComplete((info, failure) -> {
-                if (info == null) {
+            started.thenAccept(connection -> connection.async().info("server").whenComplete((info, failure) -> {
+                if (info == null || closed) {
                     return;
                 }
                 String runId = parseRunId(info);
-                String previous = shard.runId;
-                shard.runId = runId;
+                String previous;
+                synchronized (shard) {
+                    previous = shard.runId;
+                    shard.runId = runId;
+                }
                 if (previous != null && runId != null && !previous.equals(runId)) {
                     restoreMemberships(shard, connection);
                 }
-            });
+            }));
         }
     }
 
@@ -675,27 +712,51 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     /**
      * Runs an operation on a shard's command connection: completes on the callback executor,
-     * within the command timeout, with failures translated to layer exceptions.
+     * with failures translated to layer exceptions. The command must answer within the command
+     * timeout once a connection is at hand; getting one (the first use, or after a drop) is
+     * bounded separately by the same timeout, so that a cold start's connection set-up does not
+     * eat the command's time.
      */
     private <T> CompletableFuture<T> run(String operation, Shard shard,
             Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Timeout deadline = resources.timer().newTimeout(t -> {
-            LayerUnavailableException e = new LayerUnavailableException(name + ": Redis " + shard + " did not answer "
-                    + operation + " within " + commandTimeoutMillis + " ms; the operation may still take effect",
-                    null);
-            callbacks(() -> result.completeExceptionally(e));
-        }, commandTimeoutMillis, TimeUnit.MILLISECONDS);
-        shard.commands().thenCompose(action).whenComplete((value, failure) -> {
-            deadline.cancel();
-            if (failure == null) {
-                callbacks(() -> result.complete(value));
-            } else {
-                Throwable translated = translate(operation, shard, failure);
-                callbacks(() -> result.completeExceptionally(translated));
+        Timeout connecting = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
+                + ": Redis " + shard + " could not be connected to for " + operation + " within "
+                + commandTimeoutMillis + " ms", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
+        shard.commands().whenComplete((connection, connectFailure) -> {
+            connecting.cancel();
+            if (connectFailure != null) {
+                fail(result, translate(operation, shard, connectFailure));
+                return;
             }
+            if (result.isDone()) {
+                return;
+            }
+            Timeout answering = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
+                    + ": Redis " + shard + " did not answer " + operation + " within " + commandTimeoutMillis
+                    + " ms; the operation may still take effect", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
+            CompletionStage<T> stage;
+            try {
+                stage = action.apply(connection);
+            } catch (RuntimeException e) {
+                answering.cancel();
+                fail(result, translate(operation, shard, e));
+                return;
+            }
+            stage.whenComplete((value, failure) -> {
+                answering.cancel();
+                if (failure == null) {
+                    callbacks(() -> result.complete(value));
+                } else {
+                    fail(result, translate(operation, shard, failure));
+                }
+            });
         });
         return result;
+    }
+
+    private void fail(CompletableFuture<?> result, Throwable failure) {
+        callbacks(() -> result.completeExceptionally(failure));
     }
 
     private void callbacks(Runnable task) {
@@ -717,6 +778,10 @@ public final class RedisChannelLayer implements ChannelLayer {
         if (cause instanceof RedisCommandTimeoutException) {
             return new LayerUnavailableException(name + ": Redis " + shard + " did not answer " + operation + " within "
                     + commandTimeoutMillis + " ms; the operation may still take effect", cause);
+        }
+        if (cause instanceof io.lettuce.core.RedisConnectionException) {
+            return new LayerUnavailableException(name + ": Redis " + shard + " is unreachable for " + operation + ": "
+                    + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()), cause);
         }
         if (cause instanceof RedisCommandExecutionException) {
             return new MuxException(name + ": Redis " + shard + " refused " + operation + ": " + cause.getMessage(),
@@ -786,13 +851,14 @@ public final class RedisChannelLayer implements ChannelLayer {
         return out.toString();
     }
 
-    private static ClientOptions clientOptions(Duration commandTimeout) {
+    private static ClientOptions clientOptions(Duration commandTimeout, boolean timeoutCommands) {
         long timeoutMillis = Math.max(1, commandTimeout.toMillis());
         TimeoutOptions.TimeoutSource source = new TimeoutOptions.TimeoutSource() {
             @Override
             public long getTimeout(RedisCommand<?, ?, ?> command) {
-                // The blocking pop waits at the server and must never be abandoned client-side.
-                return command.getType() == CommandType.BZPOPMIN ? 0 : timeoutMillis;
+                // Zero disables the timeout: the receive loop waits for Redis rather than abandon
+                // a pop that would still run once a frozen Redis thaws.
+                return timeoutCommands ? timeoutMillis : 0;
             }
 
             @Override
@@ -968,7 +1034,7 @@ public final class RedisChannelLayer implements ChannelLayer {
          * @return a new layer
          */
         public RedisChannelLayer build() {
-            return new RedisChannelLayer(options.build());
+            return create(options.build());
         }
     }
 }

@@ -35,7 +35,7 @@ public final class RedisLayerOptions {
     public static final String DEFAULT_HOST = "redis://localhost:6379";
     /** The key prefix used when none is configured, as in channels_redis. */
     public static final String DEFAULT_PREFIX = "asgi";
-    /** How long an operation may wait for Redis before it fails with {@code LayerUnavailableException}. */
+    /** How long an operation may wait for Redis to answer before it fails with {@code LayerUnavailableException}. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** The longest pause between two reconnection attempts of the receive loop. */
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
@@ -130,7 +130,7 @@ public final class RedisLayerOptions {
     }
 
     /**
-     * Returns how long an operation may wait for Redis, connecting included.
+     * Returns how long an operation may wait for Redis to answer (and, separately, to connect).
      *
      * @return a positive duration
      */
@@ -321,8 +321,9 @@ public final class RedisLayerOptions {
         }
 
         /**
-         * Sets how long an operation may wait for Redis, connecting included, before it fails
-         * with {@link dev.mux.layer.LayerUnavailableException}.
+         * Sets how long an operation may wait for Redis to answer before it fails with
+         * {@link dev.mux.layer.LayerUnavailableException}; opening a connection, when one is
+         * needed first, gets the same time again.
          *
          * @param timeout positive; default 5 s
          * @return this builder

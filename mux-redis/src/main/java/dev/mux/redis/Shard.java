@@ -33,6 +33,7 @@ final class Shard {
     final RedisEndpoint endpoint;
     private final RedisURI uri;
     private final RedisClient client;
+    private final RedisClient loopClient;
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>> commands =
             new AtomicReference<>();
     private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>> blocking =
@@ -41,10 +42,19 @@ final class Shard {
     volatile String runId;
     private volatile boolean closed;
 
-    Shard(int index, RedisEndpoint endpoint, RedisClient client, Duration timeout) {
+    /**
+     * Creates a shard.
+     *
+     * @param client     opens the command connection, whose commands time out
+     * @param loopClient opens the receive loop's connection, whose commands never time out
+     *                   client-side: a command abandoned while Redis is frozen would still run
+     *                   when it thaws, and a pop's reply would be lost
+     */
+    Shard(int index, RedisEndpoint endpoint, RedisClient client, RedisClient loopClient, Duration timeout) {
         this.index = index;
         this.endpoint = endpoint;
         this.client = client;
+        this.loopClient = loopClient;
         this.uri = toRedisUri(endpoint, timeout);
     }
 
@@ -54,7 +64,7 @@ final class Shard {
      * @return the connection, or a failed future if Redis cannot be reached
      */
     CompletableFuture<StatefulRedisConnection<String, byte[]>> commands() {
-        return connection(commands);
+        return connection(commands, client);
     }
 
     /**
@@ -63,25 +73,21 @@ final class Shard {
      * @return the connection, or a failed future if Redis cannot be reached
      */
     CompletableFuture<StatefulRedisConnection<String, byte[]>> blocking() {
-        return connection(blocking);
+        return connection(blocking, loopClient);
     }
 
     /**
-     * Returns the command connection if it is open, without connecting.
+     * Returns the command connection's future if a connection was started, without starting
+     * one; it may still be connecting.
      *
-     * @return the connection, or {@code null}
+     * @return the future, or {@code null}
      */
-    StatefulRedisConnection<String, byte[]> commandsIfOpen() {
-        CompletableFuture<StatefulRedisConnection<String, byte[]>> f = commands.get();
-        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
-            StatefulRedisConnection<String, byte[]> c = f.join();
-            return c.isOpen() ? c : null;
-        }
-        return null;
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> commandsIfStarted() {
+        return commands.get();
     }
 
     private CompletableFuture<StatefulRedisConnection<String, byte[]>> connection(
-            AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>> slot) {
+            AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>> slot, RedisClient via) {
         while (true) {
             CompletableFuture<StatefulRedisConnection<String, byte[]>> current = slot.get();
             if (current != null && !(current.isDone() && (current.isCompletedExceptionally() || !current.join().isOpen()))) {
@@ -92,7 +98,7 @@ final class Shard {
             }
             CompletableFuture<StatefulRedisConnection<String, byte[]>> next = new CompletableFuture<>();
             if (slot.compareAndSet(current, next)) {
-                client.connectAsync(CODEC, uri).whenComplete((connection, failure) -> {
+                via.connectAsync(CODEC, uri).whenComplete((connection, failure) -> {
                     if (failure != null) {
                         next.completeExceptionally(unwrap(failure));
                     } else if (closed) {

@@ -40,7 +40,8 @@ class RedisFaultsIT {
     @BeforeAll
     static void warmUpTheJvm() {
         try (RedisServer redis = RedisServer.start();
-                RedisChannelLayer layer = RedisChannelLayer.builder().host(redis.uri()).build()) {
+                RedisChannelLayer layer = RedisChannelLayer.builder().host(redis.uri())
+                        .commandTimeout(Duration.ofSeconds(30)).build()) {
             String channel = layer.newChannel();
             await(layer.send(channel, Message.of("type", "warm")));
             await(layer.receive(channel));
@@ -130,6 +131,24 @@ class RedisFaultsIT {
         redis.restart();
         awaitCondition("a send succeeds after Redis came up", () -> succeeds(layer.send("early", Message.of("type", "up"))));
         assertThat(await(waiting).type()).isEqualTo("up");
+    }
+
+    @Test
+    void aLayerBuiltWhileRedisIsFrozenFailsWithinTheTimeoutThenWorksAfterItThaws() {
+        RedisServer redis = redis();
+        redis.pause();
+        RedisChannelLayer layer = layer(redis);
+
+        long start = System.nanoTime();
+        Throwable failure = failureOf(layer.send("frozen-start", Message.of("type", "x")));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(failure).isInstanceOf(LayerUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:" + redis.port());
+        assertThat(millis).as("failed after %d ms", millis).isLessThan(2 * COMMAND_TIMEOUT.toMillis() + 1500);
+        redis.resume();
+        awaitCondition("a send succeeds after Redis thawed",
+                () -> succeeds(layer.send("frozen-start", Message.of("type", "thawed"))));
     }
 
     @Test
@@ -246,6 +265,34 @@ class RedisFaultsIT {
             got.add(await(receiver.receive(channel)).getLong("n"));
         }
         assertThat(got).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+    }
+
+    @Test
+    void aReceiveStartedWhileRedisIsFrozenLosesNoQueuedMessageOfANormalChannel() {
+        RedisServer redis = redis();
+        RedisChannelLayer receiver = layer(redis);
+        RedisChannelLayer sender = layer(redis);
+        await(receiver.send("warm", Message.of("type", "x")));
+        await(receiver.receive("warm"));
+        for (int n = 1; n <= 5; n++) {
+            await(sender.send("frozen-jobs", Message.of("type", "job", "n", n)));
+        }
+        redis.pause();
+        CompletableFuture<Message> first = receiver.receive("frozen-jobs").toCompletableFuture();
+        // Longer than the command timeout: a pop the loop gave up on would run after the thaw
+        // and take a message nobody receives.
+        assertThat(failureOf(sender.send("other", Message.of("type", "x"))))
+                .isInstanceOf(LayerUnavailableException.class);
+        assertThat(failureOf(sender.send("other", Message.of("type", "x"))))
+                .isInstanceOf(LayerUnavailableException.class);
+        redis.resume();
+
+        List<Long> got = new ArrayList<>();
+        got.add(await(first).getLong("n"));
+        while (got.size() < 5) {
+            got.add(await(receiver.receive("frozen-jobs")).getLong("n"));
+        }
+        assertThat(got).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 
     @Test

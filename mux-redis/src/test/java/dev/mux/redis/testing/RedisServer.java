@@ -390,6 +390,16 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Finds {@code redis-server} on PATH, for fixtures that run it in other modes.
+     *
+     * @return the executable
+     * @throws IllegalStateException naming {@code apt-get install redis-server} if it is missing
+     */
+    public static Path executable() {
+        return findExecutable();
+    }
+
     private static Path findExecutable() {
         String path = System.getenv("PATH");
         if (path != null) {

@@ -1,0 +1,63 @@
+package dev.mux.jakarta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mux.inmemory.InMemoryChannelLayer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MuxTest {
+
+    @Test
+    void routesOfTheSameShapeShareOneEndpointAndEachShapeGetsOne() {
+        try (InMemoryChannelLayer layer = new InMemoryChannelLayer();
+             Mux mux = Mux.builder()
+                     .layer(layer)
+                     .route("/ws/chat/{room}/", ItConsumers.ChatConsumer::new)
+                     .route("^/ws/chat/(?<n>\\d+)/$", ItConsumers.Echo::new)
+                     .route("^/demultiplex/(?<room_name>[a-zA-Z0-9_]+)/$", ItConsumers.ScopeReport::new)
+                     .route("/ws/echo/", ItConsumers.Echo::new)
+                     .build()) {
+            List<ServerEndpointConfig> configs = mux.endpointConfigs();
+            assertThat(configs).extracting(ServerEndpointConfig::getPath)
+                    .containsExactly("/ws/chat/{p1}/", "/demultiplex/{p1}/", "/ws/echo/");
+            assertThat(configs).allSatisfy(c -> {
+                assertThat(c.getEndpointClass()).isEqualTo(MuxEndpoint.class);
+                assertThat(c.getConfigurator()).isInstanceOf(MuxConfigurator.class);
+            });
+            assertThat(mux.layer()).isSameAs(layer);
+            assertThat(mux.stats().openConnections()).isZero();
+        }
+    }
+
+    @Test
+    void anApplicationConfigHandsTheContainerTheMuxEndpointsAndKeepsScannedOnes() {
+        try (InMemoryChannelLayer layer = new InMemoryChannelLayer()) {
+            MuxApplicationConfig app = new MuxApplicationConfig() {
+                @Override
+                protected Mux createMux() {
+                    return Mux.builder().layer(layer).route("/ws/echo/", ItConsumers.Echo::new).build();
+                }
+            };
+            assertThat(app.getEndpointConfigs(java.util.Set.of())).extracting(ServerEndpointConfig::getPath)
+                    .containsExactly("/ws/echo/");
+            assertThat(app.mux()).isSameAs(app.mux());
+            assertThat(app.getAnnotatedEndpointClasses(java.util.Set.of(String.class))).containsExactly(String.class);
+            app.mux().close();
+        }
+    }
+
+    @Test
+    void misconfigurationFailsAtBuildTime() {
+        assertThatThrownBy(() -> Mux.builder().route("/a/", ItConsumers.Echo::new).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("channel layer");
+        try (InMemoryChannelLayer layer = new InMemoryChannelLayer()) {
+            assertThatThrownBy(() -> Mux.builder().layer(layer).build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one route");
+            assertThatThrownBy(() -> Mux.builder().route("^/files/(?<p>.*)$", ItConsumers.Echo::new))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mount it explicitly");
+        }
+    }
+}
