@@ -65,6 +65,7 @@ class ChatBenchReportTest {
                 .contains("| heap per idle connection ≤ 20 KB (in-memory layer) | 12,345 bytes | yes |")
                 .contains("| heap per idle connection ≤ 20 KB (Redis layer) | 25,000 bytes | **no** |")
                 .contains("| 50 clients, back to back | Mux | 50.0 % |")
+                .contains("the most any server writing every delivery into this Redis could reach) | 50.0× |")
                 .contains("shared with other work and noisy")
                 .doesNotContain("Mux was not measured");
     }
