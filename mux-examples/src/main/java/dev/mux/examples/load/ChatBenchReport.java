@@ -204,6 +204,12 @@ public final class ChatBenchReport {
         md.append("| deliveries/s at 50 clients back to back ≥ ").append(fmt(TARGET_THROUGHPUT_RATIO))
                 .append("× Django | ").append(Double.isNaN(tr) ? "not measured" : fmt(tr) + "×").append(" | ")
                 .append(met(tr, tr >= TARGET_THROUGHPUT_RATIO)).append(" |\n");
+        Double zaddCeiling = r.redisOpsPerSecond().get("ZADD");
+        if (db != null && zaddCeiling != null && db.deliveries().perSecond() > 0) {
+            md.append("| (for scale: Redis `ZADD` ops/s ÷ Django's deliveries/s at 50 clients back to back, the most any "
+                    + "server writing every delivery into this Redis could reach) | ")
+                    .append(fmt(zaddCeiling / db.deliveries().perSecond())).append("× | — |\n");
+        }
         LoadReport mp = r.mux().get("paced50");
         LoadReport dp = r.django().get("paced50");
         double pr = ratioValue(mp, dp, x -> x.latencyMillis().p99());
@@ -225,6 +231,17 @@ public final class ChatBenchReport {
             md.append("| heap per idle connection ≤ 20 KB | not measured | — |\n");
         }
 
+        md.append("\n### Reading the numbers\n\n");
+        md.append("- In the paced scenarios deliveries/s equals the offered load (20 msg/s × clients) as long as a\n"
+                + "  server keeps up; there the latency columns tell the servers apart. Where a server falls behind,\n"
+                + "  its deliveries/s drops below the offered load and its latency grows with the backlog.\n"
+                + "- Both servers speak channels_redis's wire format on the same Redis: a group send writes one sorted-set\n"
+                + "  entry per member channel and the receiving process pops every delivery back out, so Redis works per\n"
+                + "  delivery and its `ZADD` rate (below) bounds deliveries/s for both. A throughput ratio far above\n"
+                + "  that bound is impossible in this setup, whatever the server.\n"
+                + "- Back to back, the sender keeps at most 100 messages in flight (sent but not yet back at itself):\n"
+                + "  throughput is what the server sustains, and latency is mostly time spent queued behind the window.\n"
+                + "- RSS: a JVM with its heap against one Python process; neither was tuned for memory.\n");
         md.append("\n## Scale: 10,000 connections in one group on one Mux node\n\n");
         if (r.scaleInMemory() == null && r.scaleRedis() == null) {
             md.append("Not measured in this run (needs the Mux example server).\n");
@@ -232,7 +249,10 @@ public final class ChatBenchReport {
             md.append("Heap per idle connection = (live heap after a full GC with every client connected and idle − live\n"
                     + "heap before connecting) ÷ connections, from `jcmd <pid> GC.class_histogram` (which collects first).\n"
                     + "Fan-out = time from the send of one group message until the last of the connections had it;\n"
-                    + "percentiles over the broadcasts (one sender, paced).\n\n");
+                    + "percentiles over the broadcasts of one sender, each sent when the previous one had reached every\n"
+                    + "connection (`--serial`), so no broadcast waits behind another. Idle clients ping every 10 s\n"
+                    + "(`--ping-interval 10`) because the example server closes WebSockets idle for 30 s (the container's\n"
+                    + "default idle timeout).\n\n");
             md.append("| layer | connected | connect all, s | handshake p99 ms | heap per idle connection | broadcasts | fan-out p50 ms | fan-out p99 ms | fan-out max ms | lost | server RSS connected MiB |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (LoadReport s : new LoadReport[] {r.scaleInMemory(), r.scaleRedis()}) {

@@ -21,7 +21,7 @@ class ChatBenchReportTest {
     private static LoadReport report(String label, double perSecond, double p99, Long heapPerConnection) {
         LatencyStats.Millis lat = new LatencyStats.Millis(1000, 0.1, p99 / 3, p99 / 4, p99, p99 * 1.5, p99 * 2);
         return new LoadReport(label, "ws://127.0.0.1:1/ws/chat/x/", "2026-01-01T00:00:00Z",
-                new LoadReport.Settings(50, 1, 20, 0, 0, 0, 0),
+                new LoadReport.Settings(50, 1, 20, 0, 0, true, 0, 0),
                 new LoadReport.Connect(50, 50, 0, 100, lat),
                 new LoadReport.Sent(20, 10, 2000, 1),
                 new LoadReport.Deliveries(1000, 1000, 0, 0, 0, 0, 1000, perSecond),
@@ -65,6 +65,7 @@ class ChatBenchReportTest {
                 .contains("| heap per idle connection ≤ 20 KB (in-memory layer) | 12,345 bytes | yes |")
                 .contains("| heap per idle connection ≤ 20 KB (Redis layer) | 25,000 bytes | **no** |")
                 .contains("| 50 clients, back to back | Mux | 50.0 % |")
+                .contains("the most any server writing every delivery into this Redis could reach) | 50.0× |")
                 .contains("shared with other work and noisy")
                 .doesNotContain("Mux was not measured");
     }
