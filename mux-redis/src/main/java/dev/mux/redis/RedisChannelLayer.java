@@ -107,6 +107,9 @@ import reactor.core.Disposable;
  */
 public final class RedisChannelLayer implements ChannelLayer {
 
+    /** How long a popped message of a normal channel waits for a local receive before it goes back to Redis. */
+    private static final long PARK_MILLIS = 250;
+
     private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int UUID_HEX = 32;
@@ -606,11 +609,17 @@ public final class RedisChannelLayer implements ChannelLayer {
         }
         String queue = key.substring(prefix.length());
         if (!queue.endsWith("!")) {
-            // A normal channel: if the receive that asked for this message gave up meanwhile
-            // (a worker stopping), put it back for the next receiver, in this process or
-            // another, instead of keeping it in this process's memory.
-            if (!inbox.handOver(queue, message)) {
-                requeue(shard, key, member, score);
+            // A normal channel: if the receive that asked for this message gave up meanwhile,
+            // park it where the next local receive takes it in order (a receive loop that
+            // cancels and receives again); if none does soon (a worker stopping), put it back
+            // in Redis for the next receiver, in this process or another.
+            Object parked = inbox.handOverOrPark(queue, message, score);
+            if (parked != null) {
+                schedule(() -> {
+                    if (inbox.unpark(queue, parked)) {
+                        requeue(shard, key, member, score);
+                    }
+                }, PARK_MILLIS);
             }
             return;
         }
