@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mux.consumer.CloseCodes;
 import dev.mux.consumer.ConnectionLimits;
+import dev.mux.consumer.TestConsumers;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import dev.mux.layer.Message;
 import dev.mux.routing.Authentication;
@@ -68,8 +69,8 @@ abstract class ContainerScenarios {
         mux = Mux.builder()
                 .layer(layer)
                 .limits(LIMITS)
-                .route("/ws/echo/", ItConsumers.Echo::new)
-                .route("/ws/chat/{room}/", ItConsumers.ChatConsumer::new)
+                .route("/ws/echo/", TestConsumers.Echo::new)
+                .route("/ws/chat/{room}/", TestConsumers.ChatConsumer::new)
                 .route("/ws/room/{room}/", ItConsumers.Room::new)
                 .route("^/demultiplex/(?<room_name>[a-zA-Z0-9_]+)/$", ItConsumers.ScopeReport::new)
                 .route("/ws/private/", ItConsumers.ScopeReport::new)

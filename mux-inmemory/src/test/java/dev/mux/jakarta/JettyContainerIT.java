@@ -2,6 +2,7 @@ package dev.mux.jakarta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mux.consumer.TestConsumers;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
@@ -61,7 +62,7 @@ class JettyContainerIT extends ContainerScenarios {
     @Test
     void aWarStyleApplicationConfigIsDeployedByJettysWebSocketInitializer() throws Exception {
         try (InMemoryChannelLayer layer = new InMemoryChannelLayer();
-             Mux mux = Mux.builder().layer(layer).route("/ws/echo/", ItConsumers.Echo::new).build()) {
+             Mux mux = Mux.builder().layer(layer).route("/ws/echo/", TestConsumers.Echo::new).build()) {
             warMux = mux;
             Server war = new Server();
             ServerConnector connector = loopbackConnector(war);
