@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Each container can be deployed two ways: programmatically, registering a {@link Mux}'s
  * {@link Mux#endpointConfigs()} with {@code addEndpoint}, or as a WAR is, handing the container
- * a {@link MuxApplicationConfig} class the way its scan would.
+ * a {@link MuxApplicationConfig} class ({@link WarApplication}) the way its scan would.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -99,6 +99,21 @@ public final class TestContainers {
     }
 
     /**
+     * What a WAR would contain: the application config class a WAR-style deployment hands the
+     * container, which instantiates it with its no-arg constructor and asks it for the
+     * endpoints. It serves the Mux of the latest {@link #jettyWar} or {@link #tyrusWar} call, so
+     * one WAR-style deployment runs at a time.
+     */
+    public static final class WarApplication extends MuxApplicationConfig {
+        private static volatile Mux deployed;
+
+        @Override
+        protected Mux createMux() {
+            return deployed;
+        }
+    }
+
+    /**
      * The real WebSocket client (Tyrus's standalone client) for a test class: register it as a
      * static {@code @RegisterExtension} field; it is created before the class's tests and shut
      * down after them.
@@ -153,17 +168,17 @@ public final class TestContainers {
     }
 
     /**
-     * Starts Jetty deploying an application config the way a WAR is: Jetty's WebSocket
-     * initializer receives the class as its scan would, instantiates it and asks it for the
-     * endpoints.
+     * Starts Jetty deploying a Mux the way a WAR is: Jetty's WebSocket initializer receives
+     * {@link WarApplication} as its scan would, instantiates it and asks it for the endpoints.
      *
-     * @param application the application config class, with a public no-arg constructor
+     * @param mux the application
      * @return the running container
      * @throws Exception if Jetty does not start
      */
-    public static Running jettyWar(Class<? extends MuxApplicationConfig> application) throws Exception {
+    public static Running jettyWar(Mux mux) throws Exception {
+        WarApplication.deployed = mux;
         return startJetty(context -> context.addServletContainerInitializer(new ServletContainerInitializerHolder(
-                JakartaWebSocketServletContainerInitializer.class, application)));
+                JakartaWebSocketServletContainerInitializer.class, WarApplication.class)));
     }
 
     private static Running startJetty(Consumer<ServletContextHandler> deploy) throws Exception {
@@ -196,15 +211,16 @@ public final class TestContainers {
     }
 
     /**
-     * Starts Tyrus deploying an application config the way a WAR is: the container is given the
-     * class, instantiates it and asks it for the endpoints.
+     * Starts Tyrus deploying a Mux the way a WAR is: the container is given
+     * {@link WarApplication}, instantiates it and asks it for the endpoints.
      *
-     * @param application the application config class, with a public no-arg constructor
+     * @param mux the application
      * @return the running container
      * @throws Exception if Tyrus or Grizzly does not start
      */
-    public static Running tyrusWar(Class<? extends MuxApplicationConfig> application) throws Exception {
-        return startTyrus(tyrusContainer(Set.<Class<?>>of(application)));
+    public static Running tyrusWar(Mux mux) throws Exception {
+        WarApplication.deployed = mux;
+        return startTyrus(tyrusContainer(Set.of(WarApplication.class)));
     }
 
     /**
