@@ -4,6 +4,7 @@ import dev.mux.layer.ChannelFullException;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.ChannelNames;
 import dev.mux.layer.GroupSendResult;
+import dev.mux.layer.LayerChecks;
 import dev.mux.layer.LayerClosedException;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.Message;
@@ -125,8 +126,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> send(String channel, Message message) {
-        ChannelNames.requireValidChannel(channel);
-        Objects.requireNonNull(message, "message must not be null");
+        LayerChecks.requireSend(channel, message);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("send"));
         }
@@ -168,8 +168,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> groupAdd(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupAdd"));
         }
@@ -196,8 +195,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> groupDiscard(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupDiscard"));
         }
@@ -207,8 +205,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<GroupSendResult> groupSend(String group, Message message) {
-        ChannelNames.requireValidGroup(group);
-        Objects.requireNonNull(message, "message must not be null");
+        LayerChecks.requireGroupSend(group, message);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupSend"));
         }
@@ -439,7 +436,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     }
 
     private LayerClosedException closedException(String operation) {
-        return new LayerClosedException(name + " is closed; " + operation + " refused");
+        return LayerChecks.closed(name, operation);
     }
 
     private static String randomLetters(java.util.Random random, int count) {

@@ -6,6 +6,7 @@ import dev.mux.layer.ChannelFullException;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.ChannelNames;
 import dev.mux.layer.GroupSendResult;
+import dev.mux.layer.LayerChecks;
 import dev.mux.layer.LayerClosedException;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.LayerUnavailableException;
@@ -258,8 +259,8 @@ public final class RedisChannelLayer implements ChannelLayer {
      */
     @Override
     public CompletionStage<Void> send(String channel, Message message) {
-        ChannelNames.requireValidChannel(channel);
-        requireSendable(message);
+        LayerChecks.requireSend(channel, message);
+        requireNoRoutingKey(message);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("send"));
         }
@@ -336,8 +337,7 @@ public final class RedisChannelLayer implements ChannelLayer {
      */
     @Override
     public CompletionStage<Void> groupAdd(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupAdd"));
         }
@@ -364,8 +364,7 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> groupDiscard(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupDiscard"));
         }
@@ -391,8 +390,8 @@ public final class RedisChannelLayer implements ChannelLayer {
      */
     @Override
     public CompletionStage<GroupSendResult> groupSend(String group, Message message) {
-        ChannelNames.requireValidGroup(group);
-        requireSendable(message);
+        LayerChecks.requireGroupSend(group, message);
+        requireNoRoutingKey(message);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupSend"));
         }
@@ -826,11 +825,10 @@ public final class RedisChannelLayer implements ChannelLayer {
     }
 
     private LayerClosedException closedException(String operation) {
-        return new LayerClosedException(name + " is closed; " + operation + " refused");
+        return LayerChecks.closed(name, operation);
     }
 
-    private static void requireSendable(Message message) {
-        Objects.requireNonNull(message, "message must not be null");
+    private static void requireNoRoutingKey(Message message) {
         if (message.containsKey(MessageCodec.ASGI_CHANNEL)) {
             throw new IllegalArgumentException("message must not contain the key '" + MessageCodec.ASGI_CHANNEL
                     + "': the layer sets it for routing");
