@@ -223,6 +223,66 @@ describe('reconnecting', () => {
   });
 });
 
+describe('server restart', () => {
+  // 200 browser tabs on one server that goes away for 3 s: sockets drop with 1006, attempts fail
+  // at once while it is down (connection refused), then succeed. Virtual time, real backoff.
+  it('brings every client back, spread over time rather than in one burst, each re-joining', () => {
+    const clients = 200;
+    const downFor = 3000;
+    let now = 0;
+    let serverUp = true;
+    const attempts = [];  // times of connection attempts after the restart began
+    const rejoins = [];   // times clients were open again
+    const sockets = [];
+    const origConnect = MuxSocket.prototype._connect;
+    for (let i = 0; i < clients; i++) {
+      const socket = connect({ minDelay: 500, maxDelay: 15000 });
+      socket.on('open', ({ reconnected }) => { if (reconnected) rejoins.push(now); });
+      sockets.push(socket);
+    }
+    // From now on every new socket is answered by the (fake) server: refused while down.
+    const live = new Set();
+    const track = () => {
+      const ws = FakeWebSocket.last();
+      if (live.has(ws)) return;
+      live.add(ws);
+      attempts.push(now);
+      if (serverUp) ws.open(); else ws.drop(1006);
+    };
+    mock.method(MuxSocket.prototype, '_connect', function () {
+      origConnect.call(this);
+      track();
+    });
+
+    serverUp = false;
+    for (const ws of [...FakeWebSocket.instances]) ws.drop(1006);
+    // Advance virtual time in 10 ms steps, bringing the server back after downFor.
+    while (rejoins.length < clients && now < 60000) {
+      now += 10;
+      if (!serverUp && now >= downFor) serverUp = true;
+      mock.timers.tick(10);
+    }
+
+    assert.equal(rejoins.length, clients, `only ${rejoins.length} of ${clients} came back`);
+    assert.ok(sockets.every((s) => s.state === 'open'));
+    // Spread: the busiest 100 ms after the restart holds a small share of the reconnects.
+    const buckets = new Map();
+    for (const t of rejoins) buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) || 0) + 1);
+    const busiest = Math.max(...buckets.values());
+    assert.ok(busiest <= clients * 0.15, `${busiest} of ${clients} clients came back in the same 100 ms`);
+    const first = Math.min(...rejoins);
+    const last = Math.max(...rejoins);
+    assert.ok(first >= downFor, `a client came back at ${first} ms, before the server did`);
+    assert.ok(last - first >= 1000, `all came back within ${last - first} ms: not spread`);
+    // Bounded: with a 15 s maximum delay nobody waits much longer than that after the restart.
+    assert.ok(last <= downFor + 15000 + 100, `the last client came back at ${last} ms`);
+    // No hammering while the server is down: attempts per client stay few (exponential backoff).
+    const duringOutage = attempts.filter((t) => t < downFor).length;
+    assert.ok(duringOutage <= clients * 4, `${duringOutage} attempts during a ${downFor} ms outage`);
+    for (const s of sockets) s.close();
+  });
+});
+
 describe('helpers', () => {
   it('resolves http URLs to ws and https to wss', () => {
     assert.equal(MuxSocket.resolve('http://h:1/ws/chat/a/'), 'ws://h:1/ws/chat/a/');

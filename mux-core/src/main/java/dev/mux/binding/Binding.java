@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * Binding<ChatMessage> messages = Binding.builder(ChatMessage.class)
  *     .stream("message-stream").model("board.message").allFields()
  *     .store(store).groups(m -> Set.of("message-update"))
- *     .permission((principal, action, pk) -> true)   // explicit: there is no default
+ *     .permission(BindingPermission.authenticated())  // without it every write is denied
  *     .build();
  * Supplier<Demultiplexer> demux = () -> Demultiplexer.of(Map.of("message-stream", messages))
  *     .connectionGroups("message-update");
@@ -692,7 +692,12 @@ public final class Binding<T> implements StreamConsumer {
     /** Field errors as Django REST Framework reports them: a list holding one object. */
     private static ArrayNode fieldErrors(Map<String, List<String>> errors) {
         ObjectNode byField = NODES.objectNode();
-        errors.forEach((field, messages) -> messages.forEach(byField.withArray(field)::add));
+        // putArray, not withArray: withArray reads a name starting with "/" as a JSON Pointer, and
+        // field names here come from clients.
+        errors.forEach((field, messages) -> {
+            ArrayNode list = byField.putArray(field);
+            messages.forEach(list::add);
+        });
         return NODES.arrayNode().add(byField);
     }
 
@@ -748,7 +753,7 @@ public final class Binding<T> implements StreamConsumer {
         private List<String> names = List.of();
         private BindingStore<T> store;
         private Function<? super T, ? extends Collection<String>> groups;
-        private BindingPermission permission;
+        private BindingPermission permission = BindingPermission.denyAll();
         private BindingValidator<? super T> validator;
         private ObjectMapper mapper = Json.mapper();
         private ChannelLayer layer;
@@ -870,7 +875,9 @@ public final class Binding<T> implements StreamConsumer {
         }
 
         /**
-         * Sets who may do what through the stream; required, there is no default.
+         * Sets who may do what through the stream. Without it the binding denies every inbound
+         * action (create, update, delete: all writes) with 403 — a binding that forgot its policy
+         * only broadcasts, it never lets clients change data.
          *
          * @param permission the policy, for example {@link BindingPermission#authenticated()}
          * @return this builder
@@ -941,9 +948,6 @@ public final class Binding<T> implements StreamConsumer {
             }
             if (groups == null) {
                 missing.add("groups(..)");
-            }
-            if (permission == null) {
-                missing.add("permission(..) (there is no default policy)");
             }
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("binding " + name + " needs " + String.join(", ", missing));

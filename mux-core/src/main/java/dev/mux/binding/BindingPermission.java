@@ -6,9 +6,9 @@ import java.security.Principal;
  * Decides whether a user may perform an inbound action on a binding: Channels' {@code
  * has_permission(user, action, pk)}.
  *
- * <p>Every binding states its policy when it is built; there is deliberately no default, since a
- * silent "allow all" is how clients end up deleting each other's rows. A denied request is
- * answered with status 403 and changes nothing. Outbound broadcasts are not filtered: who hears
+ * <p>The default, for a binding built without a policy, is {@link #denyAll()}: every inbound
+ * action is a write (create, update, delete), and a silent "allow all" is how clients end up
+ * deleting each other's rows. A denied request is answered with status 403 and changes nothing. Outbound broadcasts are not filtered: who hears
  * a change is decided by group membership.
  *
  * <pre>{@code

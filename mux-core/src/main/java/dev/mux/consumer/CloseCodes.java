@@ -9,6 +9,8 @@ package dev.mux.consumer;
  *   <tr><th>code</th><th>name</th><th>sent by Mux when</th></tr>
  *   <tr><td>1000</td><td>{@link #NORMAL}</td><td>the consumer calls {@code close()}</td></tr>
  *   <tr><td>1001</td><td>{@link #GOING_AWAY}</td><td>the runtime or the channel layer shuts down</td></tr>
+ *   <tr><td>1002</td><td>{@link #PROTOCOL_ERROR}</td><td>never by Mux; the container sends it for
+ *       frames that break RFC 6455 (unmasked, unknown opcode, reserved bits, bad close code)</td></tr>
  *   <tr><td>1003</td><td>{@link #UNSUPPORTED_DATA}</td><td>a JSON consumer receives a binary frame</td></tr>
  *   <tr><td>1006</td><td>{@link #ABNORMAL}</td><td>never sent; reported to {@code onDisconnect} when the
  *       connection dropped without a close frame or the handshake was refused</td></tr>
@@ -31,6 +33,8 @@ public final class CloseCodes {
     public static final int NORMAL = 1000;
     /** 1001: the server is going away (shutdown). */
     public static final int GOING_AWAY = 1001;
+    /** 1002: the peer broke the WebSocket protocol; sent by the container, not by Mux. */
+    public static final int PROTOCOL_ERROR = 1002;
     /** 1003: the endpoint cannot accept this kind of data (binary to a JSON consumer). */
     public static final int UNSUPPORTED_DATA = 1003;
     /** 1005: no status code was present in the client's close frame; never sent. */

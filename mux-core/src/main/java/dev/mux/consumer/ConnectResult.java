@@ -10,7 +10,9 @@ import java.util.Optional;
  * <p>Refusals use {@value #FORBIDDEN} when the consumer rejected or closed before accepting,
  * the origin or the authenticator said no, or the consumer did not decide in time;
  * {@value #NOT_FOUND} when no route matched; {@value #SERVER_ERROR} when consumer code or the
- * authenticator threw.
+ * authenticator threw; {@value #TOO_MANY_REQUESTS} when the client's address holds
+ * {@link ConnectionLimits#maxConnectionsPerAddress()} connections; {@value #SERVICE_UNAVAILABLE}
+ * when the channel layer was unavailable or the server is shutting down.
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -29,8 +31,12 @@ public record ConnectResult(boolean accepted, String subprotocol, int status, St
     public static final int FORBIDDEN = 403;
     /** The HTTP status of a handshake no route matched. */
     public static final int NOT_FOUND = 404;
+    /** The HTTP status of a handshake from an address that holds too many connections. */
+    public static final int TOO_MANY_REQUESTS = 429;
     /** The HTTP status of a handshake that failed on an exception. */
     public static final int SERVER_ERROR = 500;
+    /** The HTTP status of a handshake refused because the server or its channel layer is unavailable. */
+    public static final int SERVICE_UNAVAILABLE = 503;
 
     /**
      * Validates the fields.

@@ -8,7 +8,10 @@ import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.ChannelNames;
 import dev.mux.layer.GroupSendResult;
 import dev.mux.layer.LayerClosedException;
+import dev.mux.layer.LayerUnavailableException;
 import dev.mux.layer.Message;
+import dev.mux.observe.DropCause;
+import dev.mux.observe.MuxListener;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +77,7 @@ public final class Connection {
     private final ChannelLayer layer;
     private final ConnectionLimits limits;
     private final HandlerTable handlers;
+    private final MuxListener listener;
     private final SerialQueue serial;
     private final OutboundQueue outbound;
     private final Set<String> groups = ConcurrentHashMap.newKeySet();
@@ -86,6 +90,12 @@ public final class Connection {
     private volatile Transport transport;
     private volatile Future<?> handshakeTimer;
     private volatile int receiveFailures;
+    /** The key this connection holds in the per-address count; "" when not counted. */
+    private volatile String reservedAddress;
+
+    private final Object rateLock = new Object();
+    private double rateTokens;         // guarded by rateLock
+    private long rateRefilledAt;       // guarded by rateLock
 
     private final Object receiveLock = new Object();
     private CompletableFuture<Message> receiving; // guarded by receiveLock
@@ -104,9 +114,13 @@ public final class Connection {
         this.layer = runtime.layer();
         this.limits = runtime.limits();
         this.handlers = HandlerTable.of(consumer.getClass());
+        this.listener = runtime.listener();
         this.channel = layer.newChannel();
         this.serial = new SerialQueue(runtime.executor(), "connection " + id);
-        this.outbound = new OutboundQueue(limits.maxQueuedMessages(), limits.maxQueuedBytes(), this::sendFailed);
+        this.outbound = new OutboundQueue(limits.maxQueuedMessages(), limits.maxQueuedBytes(), this::sendFailed,
+                listener == MuxListener.NOOP ? null : (binary, bytes) -> listener.frameOut(id, binary, bytes));
+        this.rateTokens = limits.inboundFrameBurst();
+        this.rateRefilledAt = System.nanoTime();
         consumer.bind(this);
     }
 
@@ -154,6 +168,10 @@ public final class Connection {
      * <p>A transport that cannot wait (a Jakarta {@code modifyHandshake} can) attaches to the
      * stage instead; it never completes exceptionally.
      *
+     * <p>When the client's address already holds {@link ConnectionLimits#maxConnectionsPerAddress()}
+     * connections, the stage is refused with {@value ConnectResult#TOO_MANY_REQUESTS} at once and
+     * no consumer code runs.
+     *
      * @return the outcome: accepted (answer HTTP 101) or refused with a status
      * @throws IllegalStateException if called twice
      */
@@ -161,6 +179,16 @@ public final class Connection {
         if (!state.compareAndSet(State.NEW, State.CONNECTING)) {
             throw new IllegalStateException("connection " + id + ": connect() was already called");
         }
+        String address = runtime.reserveAddress(scope);
+        if (address == null) {
+            log.info("connection {}: {} already holds {} connections; refusing with HTTP 429", id,
+                    scope.remoteAddress().map(Object::toString).orElse("?"), limits.maxConnectionsPerAddress());
+            complete(ConnectResult.refused(ConnectResult.TOO_MANY_REQUESTS, "too many connections from one address"));
+            state.set(State.ENDED);
+            ended.complete(CloseCodes.ABNORMAL);
+            return result.minimalCompletionStage();
+        }
+        reservedAddress = address.isEmpty() ? null : address;
         runtime.started(this);
         handshakeTimer = runtime.schedule(this::handshakeTimedOut, limits.handshakeTimeout());
         armReceive();
@@ -189,6 +217,7 @@ public final class Connection {
             // The connection ended before the container opened it (the open timed out).
             outbound.closeNow(CloseCodes.GOING_AWAY, "connection ended");
         }
+        listener.connectionOpened(id, scope.path());
         log.debug("connection {}: open on {}", id, scope.path());
     }
 
@@ -202,9 +231,15 @@ public final class Connection {
      */
     public void receiveText(String text) {
         Objects.requireNonNull(text, "text must not be null");
-        // Counting UTF-8 bytes costs a pass over the text; skip it when the answer is obvious.
-        long bytes = text.length() > limits.maxFrameBytes() || text.length() * 3L <= limits.maxFrameBytes()
-                ? text.length() : Utf8.length(text);
+        long bytes;
+        if (listener != MuxListener.NOOP) {
+            bytes = Utf8.length(text);
+            listener.frameIn(id, false, bytes);
+        } else {
+            // Counting UTF-8 bytes costs a pass over the text; skip it when the answer is obvious.
+            bytes = text.length() > limits.maxFrameBytes() || text.length() * 3L <= limits.maxFrameBytes()
+                    ? text.length() : Utf8.length(text);
+        }
         if (!admitFrame("text", bytes)) {
             return;
         }
@@ -222,6 +257,7 @@ public final class Connection {
      */
     public void receiveBinary(ByteBuffer data) {
         Objects.requireNonNull(data, "data must not be null");
+        listener.frameIn(id, true, data.remaining());
         if (!admitFrame("binary", data.remaining())) {
             return;
         }
@@ -401,9 +437,22 @@ public final class Connection {
             futures[i] = ops.get(i).toCompletableFuture();
         }
         return CompletableFuture.allOf(futures).handle((v, e) -> {
-            if (e != null) {
-                failed(what + " (a layer operation it started)", unwrap(e));
+            if (e == null) {
+                runtime.layerAvailable();
+                publish(decision);
+                return null;
+            }
+            Throwable cause = unwrap(e);
+            if (!(cause instanceof LayerUnavailableException)) {
+                failed(what + " (a layer operation it started)", cause);
+            } else if (complete(ConnectResult.refused(ConnectResult.SERVICE_UNAVAILABLE,
+                    "the channel layer is unavailable"))) {
+                // Still connecting: the client is refused and may retry, no connection is half-joined.
+                runtime.layerUnavailable(id, what, cause);
+                finish(CloseCodes.ABNORMAL);
             } else {
+                // An outage of the store is not this client's fault: keep the connection, count it.
+                runtime.layerUnavailable(id, what, cause);
                 publish(decision);
             }
             return null;
@@ -451,7 +500,7 @@ public final class Connection {
         if (timer != null) {
             timer.cancel(false);
         }
-        runtime.decided(decision); // counted before anyone can see the outcome
+        runtime.decided(this, decision); // counted before anyone can see the outcome
         result.complete(decision);
         return true;
     }
@@ -502,6 +551,13 @@ public final class Connection {
             closeByServer(CloseCodes.MESSAGE_TOO_BIG, "frame too big", "inbound frame too big");
             return false;
         }
+        if (limits.maxInboundFramesPerSecond() > 0 && !takeRateToken()) {
+            runtime.rateLimitClose();
+            log.warn("connection {}: the client sends faster than {} frames/s (burst {}); closing with 1008", id,
+                    limits.maxInboundFramesPerSecond(), limits.inboundFrameBurst());
+            closeByServer(CloseCodes.POLICY_VIOLATION, ConnectionLimits.RATE_LIMIT_REASON, "inbound rate exceeded");
+            return false;
+        }
         if (pendingFrames.incrementAndGet() > limits.maxPendingFrames()) {
             pendingFrames.decrementAndGet();
             runtime.floodClose();
@@ -511,6 +567,21 @@ public final class Connection {
             return false;
         }
         return true;
+    }
+
+    /** A token bucket of {@code inboundFrameBurst} tokens refilled at the configured rate. */
+    private boolean takeRateToken() {
+        synchronized (rateLock) {
+            long now = System.nanoTime();
+            double refill = (now - rateRefilledAt) / 1e9 * limits.maxInboundFramesPerSecond();
+            rateRefilledAt = now;
+            rateTokens = Math.min(limits.inboundFrameBurst(), rateTokens + refill);
+            if (rateTokens < 1) {
+                return false;
+            }
+            rateTokens -= 1;
+            return true;
+        }
     }
 
     private void requireAccepted(String what) {
@@ -529,6 +600,7 @@ public final class Connection {
                 return;
             case OVERFLOW:
                 runtime.slowClientClose();
+                listener.dropped(id, DropCause.SLOW_CLIENT, outbound.overflowDropped());
                 log.warn("connection {}: the client is not reading; {}; closing with 1013", id,
                         outbound.overflowDescription());
                 finish(CloseCodes.TRY_AGAIN_LATER);
@@ -613,6 +685,7 @@ public final class Connection {
     private void dispatch(Message message) throws Throwable {
         if (!handlers.invoke(consumer, message)) {
             runtime.unhandledMessage();
+            listener.dropped(id, DropCause.NO_HANDLER, 1);
             // Warn once per type and connection: a sender stuck on a wrong type must not flood the log.
             String type = String.valueOf(message.type());
             boolean first = unhandledTypes.size() < 32 && unhandledTypes.add(type);
@@ -735,6 +808,9 @@ public final class Connection {
             stopReceive();
             state.set(State.ENDED);
             runtime.ended(this);
+            if (transport != null) {
+                listener.connectionClosed(id, code);
+            }
             log.debug("connection {}: ended", id);
             ended.complete(code);
         };
@@ -746,6 +822,11 @@ public final class Connection {
     }
 
     // ---------------------------------------------------------------------------------------
+
+    /** The key this connection counts under in the per-address cap, or null. */
+    String reservedAddress() {
+        return reservedAddress;
+    }
 
     private void requireCallback(String what) {
         if (CURRENT.get() != this) {

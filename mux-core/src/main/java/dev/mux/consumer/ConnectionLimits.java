@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The limits every connection runs under: inbound frame size, inbound backlog, the outbound
- * queue, and the time a consumer has to decide on a handshake.
+ * The limits every connection runs under: inbound frame size, inbound backlog and rate, the
+ * outbound queue, the time a consumer has to decide on a handshake, and how many connections
+ * one remote address may hold.
  *
  * <table>
  *   <caption>Limits, defaults and what happens at the limit</caption>
@@ -20,7 +21,17 @@ import java.util.Objects;
  *       <td>close {@value CloseCodes#TRY_AGAIN_LATER}</td></tr>
  *   <tr><td>{@link #handshakeTimeout()}</td><td>{@link #DEFAULT_HANDSHAKE_TIMEOUT} (5 s)</td>
  *       <td>the handshake is refused with HTTP 403</td></tr>
+ *   <tr><td>{@link #maxInboundFramesPerSecond()} with {@link #inboundFrameBurst()}</td>
+ *       <td>0: no rate limit</td><td>close {@value CloseCodes#POLICY_VIOLATION} with the reason
+ *       {@value #RATE_LIMIT_REASON}</td></tr>
+ *   <tr><td>{@link #maxConnectionsPerAddress()}</td><td>0: no cap</td>
+ *       <td>the handshake is refused with HTTP {@value ConnectResult#TOO_MANY_REQUESTS}</td></tr>
  * </table>
+ *
+ * <p>The inbound rate and the per-address cap are off by default because the right numbers
+ * depend on the application (a chat client sends a few frames a second, a game many; behind a
+ * reverse proxy every client shares the proxy's address). Memory stays bounded without them:
+ * {@link #maxPendingFrames()} bounds what a fast sender can queue.
  *
  * <pre>{@code
  * ConnectionLimits limits = ConnectionLimits.builder()
@@ -43,6 +54,12 @@ public final class ConnectionLimits {
     public static final long DEFAULT_MAX_QUEUED_BYTES = 4L * 1024 * 1024;
     /** Default time a consumer has to accept or reject a handshake. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    /** Default inbound rate limit: 0, no limit. */
+    public static final int DEFAULT_MAX_INBOUND_FRAMES_PER_SECOND = 0;
+    /** Default cap on open connections per remote address: 0, no cap. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 0;
+    /** The close reason sent with {@value CloseCodes#POLICY_VIOLATION} when a client exceeds the inbound rate. */
+    public static final String RATE_LIMIT_REASON = "inbound rate limit exceeded";
 
     private static final ConnectionLimits DEFAULTS = builder().build();
 
@@ -51,6 +68,9 @@ public final class ConnectionLimits {
     private final int maxQueuedMessages;
     private final long maxQueuedBytes;
     private final Duration handshakeTimeout;
+    private final int maxInboundFramesPerSecond;
+    private final int inboundFrameBurst;
+    private final int maxConnectionsPerAddress;
 
     private ConnectionLimits(Builder b) {
         this.maxFrameBytes = b.maxFrameBytes;
@@ -58,6 +78,10 @@ public final class ConnectionLimits {
         this.maxQueuedMessages = b.maxQueuedMessages;
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.maxInboundFramesPerSecond = b.maxInboundFramesPerSecond;
+        this.inboundFrameBurst = b.maxInboundFramesPerSecond == 0 ? 0
+                : b.inboundFrameBurst > 0 ? b.inboundFrameBurst : b.maxInboundFramesPerSecond;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     }
 
     /**
@@ -90,6 +114,9 @@ public final class ConnectionLimits {
         b.maxQueuedMessages = maxQueuedMessages;
         b.maxQueuedBytes = maxQueuedBytes;
         b.handshakeTimeout = handshakeTimeout;
+        b.maxInboundFramesPerSecond = maxInboundFramesPerSecond;
+        b.inboundFrameBurst = inboundFrameBurst;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
         return b;
     }
 
@@ -145,9 +172,46 @@ public final class ConnectionLimits {
         return handshakeTimeout;
     }
 
+    /**
+     * Returns the sustained inbound rate a client may send at, in frames per second; a client
+     * that sends faster than this for longer than its {@link #inboundFrameBurst() burst} allows
+     * is closed with {@value CloseCodes#POLICY_VIOLATION} and the reason
+     * {@value #RATE_LIMIT_REASON}. The frame over the limit is not handed to the consumer.
+     *
+     * @return frames per second, or 0 for no limit
+     */
+    public int maxInboundFramesPerSecond() {
+        return maxInboundFramesPerSecond;
+    }
+
+    /**
+     * Returns how many frames a client may send back to back before the rate applies (a token
+     * bucket of this size, refilled at {@link #maxInboundFramesPerSecond()}).
+     *
+     * @return frames; equal to the rate unless set; 0 when there is no rate limit
+     */
+    public int inboundFrameBurst() {
+        return inboundFrameBurst;
+    }
+
+    /**
+     * Returns how many connections one remote IP address may hold open at once (handshakes in
+     * progress included); the next handshake from that address is refused with HTTP
+     * {@value ConnectResult#TOO_MANY_REQUESTS}. Connections whose address the container does not
+     * reveal are not counted.
+     *
+     * @return connections, or 0 for no cap
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o == this || (o instanceof ConnectionLimits other
+                && maxInboundFramesPerSecond == other.maxInboundFramesPerSecond
+                && inboundFrameBurst == other.inboundFrameBurst
+                && maxConnectionsPerAddress == other.maxConnectionsPerAddress
                 && maxFrameBytes == other.maxFrameBytes
                 && maxPendingFrames == other.maxPendingFrames
                 && maxQueuedMessages == other.maxQueuedMessages
@@ -157,14 +221,17 @@ public final class ConnectionLimits {
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxFrameBytes, maxPendingFrames, maxQueuedMessages, maxQueuedBytes, handshakeTimeout);
+        return Objects.hash(maxFrameBytes, maxPendingFrames, maxQueuedMessages, maxQueuedBytes, handshakeTimeout,
+                maxInboundFramesPerSecond, inboundFrameBurst, maxConnectionsPerAddress);
     }
 
     @Override
     public String toString() {
         return "ConnectionLimits[maxFrameBytes=" + maxFrameBytes + ", maxPendingFrames=" + maxPendingFrames
                 + ", maxQueuedMessages=" + maxQueuedMessages + ", maxQueuedBytes=" + maxQueuedBytes
-                + ", handshakeTimeout=" + handshakeTimeout + "]";
+                + ", handshakeTimeout=" + handshakeTimeout + ", maxInboundFramesPerSecond=" + maxInboundFramesPerSecond
+                + ", inboundFrameBurst=" + inboundFrameBurst + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+                + "]";
     }
 
     /**
@@ -178,8 +245,62 @@ public final class ConnectionLimits {
         private int maxQueuedMessages = DEFAULT_MAX_QUEUED_MESSAGES;
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private int maxInboundFramesPerSecond = DEFAULT_MAX_INBOUND_FRAMES_PER_SECOND;
+        private int inboundFrameBurst;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
 
         private Builder() {
+        }
+
+        /**
+         * Limits the inbound rate with a burst equal to the rate.
+         *
+         * @param framesPerSecond at least 1, or 0 for no limit; default
+         *                        {@value ConnectionLimits#DEFAULT_MAX_INBOUND_FRAMES_PER_SECOND}
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxInboundFramesPerSecond(int framesPerSecond) {
+            return maxInboundFramesPerSecond(framesPerSecond, 0);
+        }
+
+        /**
+         * Limits the inbound rate: a client may send {@code burst} frames back to back, then
+         * {@code framesPerSecond} on average.
+         *
+         * @param framesPerSecond at least 1, or 0 for no limit
+         * @param burst           at least 1, or 0 for a burst equal to the rate
+         * @return this builder
+         * @throws IllegalArgumentException if either is negative
+         */
+        public Builder maxInboundFramesPerSecond(int framesPerSecond, int burst) {
+            if (framesPerSecond < 0) {
+                throw new IllegalArgumentException("maxInboundFramesPerSecond must be >= 0 (0 = no limit), was "
+                        + framesPerSecond);
+            }
+            if (burst < 0) {
+                throw new IllegalArgumentException("inboundFrameBurst must be >= 0 (0 = the rate), was " + burst);
+            }
+            this.maxInboundFramesPerSecond = framesPerSecond;
+            this.inboundFrameBurst = burst;
+            return this;
+        }
+
+        /**
+         * Caps the open connections per remote address.
+         *
+         * @param connections at least 1, or 0 for no cap; default
+         *                    {@value ConnectionLimits#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxConnectionsPerAddress(int connections) {
+            if (connections < 0) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be >= 0 (0 = no cap), was "
+                        + connections);
+            }
+            this.maxConnectionsPerAddress = connections;
+            return this;
         }
 
         /**

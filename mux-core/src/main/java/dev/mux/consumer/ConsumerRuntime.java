@@ -1,6 +1,8 @@
 package dev.mux.consumer;
 
 import dev.mux.layer.ChannelLayer;
+import dev.mux.observe.MuxListener;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What all connections of an application share: the channel layer, the executor consumer code
- * runs on, the {@link ConnectionLimits}, and the counters in {@link #stats()}.
+ * runs on, the {@link ConnectionLimits}, the {@link MuxListener} that hears about connections
+ * and frames, and the counters in {@link #stats()}.
  *
  * <p>Transports create one {@link Connection} per WebSocket with {@link #newConnection}. The
  * Jakarta adapter ({@code dev.mux.jakarta.Mux}) and the test communicator
@@ -37,6 +40,13 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * Connection connection = runtime.newConnection(new ChatConsumer(), scope);
  * }</pre>
+ *
+ * <p>When the channel layer is unavailable (its store is down or frozen), layer operations that
+ * consumer code started after accepting fail without closing the connection: the runtime
+ * counts them ({@link RuntimeStats#layerFailures()}) and logs the first failure of an outage
+ * and, when an operation succeeds again, how many failed — once per outage, not once per
+ * message. A handshake whose connect phase hits an unavailable layer is refused with HTTP
+ * {@value ConnectResult#SERVICE_UNAVAILABLE}.
  *
  * <p>The default executor is a fixed pool of {@link #defaultThreads()} daemon threads named
  * {@code mux-consumer-N}, owned and shut down by {@link #close()}. A given executor is used as
@@ -64,12 +74,21 @@ public final class ConsumerRuntime implements AutoCloseable {
     private final AtomicLong floodCloses = new AtomicLong();
     private final AtomicLong errorCloses = new AtomicLong();
     private final AtomicLong unhandledMessages = new AtomicLong();
+    private final AtomicLong rateLimitCloses = new AtomicLong();
+    private final AtomicLong addressLimitRefusals = new AtomicLong();
+    private final AtomicLong layerFailures = new AtomicLong();
+    /** Layer failures since the last success; 0 outside an outage. */
+    private final AtomicLong failuresInOutage = new AtomicLong();
+    private final MuxListener listener;
+    /** Open connections (and handshakes in progress) per remote address, when capped. */
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private ConsumerRuntime(Builder b) {
         this.name = "mux-runtime-" + RUNTIMES.incrementAndGet();
         this.layer = b.layer;
         this.limits = b.limits;
+        this.listener = MuxListener.guarded(b.listener);
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownedExecutor = null;
@@ -162,6 +181,27 @@ public final class ConsumerRuntime implements AutoCloseable {
     }
 
     /**
+     * Returns the listener that hears about connections and frames.
+     *
+     * @return the listener, {@link MuxListener#NOOP} unless one was set
+     */
+    public MuxListener listener() {
+        return listener;
+    }
+
+    /**
+     * Reports a handshake the transport refused before any connection existed (origin policy,
+     * no route, authenticator) to the {@link #listener()}; transports call it.
+     *
+     * @param path   the request path
+     * @param status the HTTP status of the refusal
+     * @param reason why, for logs
+     */
+    public void refusedBeforeConnection(String path, int status, String reason) {
+        listener.connectionRefused(path, status, reason);
+    }
+
+    /**
      * Returns the executor consumer code runs on.
      *
      * @return the executor
@@ -177,7 +217,8 @@ public final class ConsumerRuntime implements AutoCloseable {
      */
     public RuntimeStats stats() {
         return new RuntimeStats(live.size(), accepted.get(), refused.get(), slowClientCloses.get(),
-                floodCloses.get(), errorCloses.get(), unhandledMessages.get());
+                floodCloses.get(), errorCloses.get(), unhandledMessages.get(), rateLimitCloses.get(),
+                addressLimitRefusals.get(), layerFailures.get());
     }
 
     /**
@@ -238,11 +279,72 @@ public final class ConsumerRuntime implements AutoCloseable {
     }
 
     void ended(Connection c) {
+        // The place under the cap goes first: whoever sees the connection gone may reconnect.
+        String address = c.reservedAddress();
+        if (address != null) {
+            perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        }
         live.remove(c);
     }
 
-    void decided(ConnectResult r) {
+    void decided(Connection c, ConnectResult r) {
         (r.accepted() ? accepted : refused).incrementAndGet();
+        if (!r.accepted()) {
+            listener.connectionRefused(c.scope().path(), r.status(), r.reason());
+        }
+    }
+
+    /**
+     * Counts a new connection against its address's cap.
+     *
+     * @return the key to release at the end, "" when not counted, or null when over the cap
+     */
+    String reserveAddress(Scope scope) {
+        int cap = limits.maxConnectionsPerAddress();
+        InetSocketAddress remote = scope.remoteAddress().orElse(null);
+        if (cap == 0 || remote == null) {
+            return "";
+        }
+        String key = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        boolean[] admitted = new boolean[1];
+        perAddress.compute(key, (a, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= cap) {
+                return n;
+            }
+            admitted[0] = true;
+            return count + 1;
+        });
+        if (!admitted[0]) {
+            addressLimitRefusals.incrementAndGet();
+            return null;
+        }
+        return key;
+    }
+
+    void rateLimitClose() {
+        rateLimitCloses.incrementAndGet();
+    }
+
+    /** A layer operation consumer code started failed because the layer is unavailable. */
+    void layerUnavailable(String connectionId, String what, Throwable cause) {
+        layerFailures.incrementAndGet();
+        if (failuresInOutage.getAndIncrement() == 0) {
+            log.warn("{}: the channel layer is unavailable (first seen on connection {}, {}): {}; connections stay"
+                    + " open, further failures are counted and logged when the layer is back", name, connectionId,
+                    what, cause.toString());
+        }
+    }
+
+    /** Layer operations consumer code started succeeded: ends an outage, if one was going on. */
+    void layerAvailable() {
+        if (failuresInOutage.get() != 0) {
+            long failed = failuresInOutage.getAndSet(0);
+            if (failed > 0) {
+                log.info("{}: the channel layer is available again; {} layer operation(s) failed during the outage",
+                        name, failed);
+            }
+        }
     }
 
     void slowClientClose() {
@@ -276,8 +378,21 @@ public final class ConsumerRuntime implements AutoCloseable {
         private ChannelLayer layer;
         private ConnectionLimits limits = ConnectionLimits.defaults();
         private Executor executor;
+        private MuxListener listener = MuxListener.NOOP;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the listener that hears about connections, refusals, closes, frames and the
+         * frames dropped for slow clients.
+         *
+         * @param listener the listener; default {@link MuxListener#NOOP}
+         * @return this builder
+         */
+        public Builder listener(MuxListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            return this;
         }
 
         /**

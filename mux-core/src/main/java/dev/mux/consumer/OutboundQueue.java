@@ -23,6 +23,12 @@ final class OutboundQueue {
 
     enum Offer { QUEUED, DROPPED, OVERFLOW }
 
+    /** Hears about each frame written; called outside the lock on the sender's callback thread. */
+    @FunctionalInterface
+    interface FrameSent {
+        void sent(boolean binary, long bytes);
+    }
+
     /** A queued frame: text, binary, or close. */
     private record Frame(String text, ByteBuffer binary, int closeCode, String closeReason, long size) {
         static Frame text(String text) {
@@ -41,6 +47,7 @@ final class OutboundQueue {
     private final int maxMessages;
     private final long maxBytes;
     private final Consumer<Throwable> onSendFailure;
+    private final FrameSent onSent;
     private final Object lock = new Object();
     private final AtomicInteger wip = new AtomicInteger();
 
@@ -56,11 +63,17 @@ final class OutboundQueue {
     private boolean abandoned;   // the transport is gone: call it no more
     private int overflowMessages;
     private long overflowBytes;
+    private int overflowDropped;
 
     OutboundQueue(int maxMessages, long maxBytes, Consumer<Throwable> onSendFailure) {
+        this(maxMessages, maxBytes, onSendFailure, null);
+    }
+
+    OutboundQueue(int maxMessages, long maxBytes, Consumer<Throwable> onSendFailure, FrameSent onSent) {
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.onSendFailure = onSendFailure;
+        this.onSent = onSent;
     }
 
     Offer offerText(String text) {
@@ -85,6 +98,7 @@ final class OutboundQueue {
             } else {
                 overflowMessages = queued;
                 overflowBytes = bytes;
+                overflowDropped = frames.size() + 1; // the queued frames and the one offered
                 closed = true;
                 frames.clear();
                 bytes = sending == null ? 0 : sending.size;
@@ -172,6 +186,13 @@ final class OutboundQueue {
         }
     }
 
+    /** How many frames the overflow dropped: those queued and the one offered. */
+    int overflowDropped() {
+        synchronized (lock) {
+            return overflowDropped;
+        }
+    }
+
     private void drain() {
         if (wip.getAndIncrement() != 0) {
             return; // another thread is in the loop and will see our change
@@ -244,6 +265,9 @@ final class OutboundQueue {
         if (failure != null) {
             onSendFailure.accept(failure);
         } else {
+            if (onSent != null) {
+                onSent.sent(frame.text == null, frame.size);
+            }
             drain();
         }
     }

@@ -15,7 +15,15 @@ package dev.mux.consumer;
  * @param errorCloses        connections closed with {@value CloseCodes#INTERNAL_ERROR} after an exception
  *                           in consumer code
  * @param unhandledMessages  layer messages dropped because the consumer has no handler for their type
+ * @param rateLimitCloses    connections closed with {@value CloseCodes#POLICY_VIOLATION} because the
+ *                           client exceeded {@link ConnectionLimits#maxInboundFramesPerSecond()}
+ * @param addressLimitRefusals handshakes refused with {@value ConnectResult#TOO_MANY_REQUESTS} because
+ *                           their address held {@link ConnectionLimits#maxConnectionsPerAddress()}
+ *                           connections (also counted in {@code refused})
+ * @param layerFailures      layer operations started by consumer code that failed because the layer was
+ *                           unavailable; the connections stayed open
  */
 public record RuntimeStats(int openConnections, long accepted, long refused, long slowClientCloses,
-                           long floodCloses, long errorCloses, long unhandledMessages) {
+                           long floodCloses, long errorCloses, long unhandledMessages, long rateLimitCloses,
+                           long addressLimitRefusals, long layerFailures) {
 }

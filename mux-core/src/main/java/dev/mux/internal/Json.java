@@ -6,6 +6,7 @@ import static com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATION
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
@@ -19,7 +20,8 @@ import java.io.IOException;
  * consumers, the demultiplexer, bindings and the test communicator.
  *
  * <p>It rejects trailing content after the first JSON value (so {@code {"a":1} x} is invalid
- * rather than silently cut), and writes {@link Message} as its JSON object and {@link Bytes} as
+ * rather than silently cut), reads decimals exactly as {@link java.math.BigDecimal} (so a
+ * number beyond float64 is never silently turned into infinity), and writes {@link Message} as its JSON object and {@link Bytes} as
  * base64 text, as {@link Message#toJson()} does.
  *
  * <p>It writes {@code java.time} values as ISO-8601 strings ({@code "2024-05-01T12:30:00Z"}),
@@ -67,6 +69,11 @@ public final class Json {
                 .disable(WRITE_DATES_AS_TIMESTAMPS)
                 .disable(WRITE_DURATIONS_AS_TIMESTAMPS)
                 .registerModule(module)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // A client's 1e400 must not silently become Infinity (written back as the string
+                // "Infinity"): decimals are kept exactly, and converting one to a message value
+                // that float64 cannot hold is refused.
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     }
 }

@@ -5,6 +5,7 @@ import dev.mux.consumer.ConsumerRuntime;
 import dev.mux.consumer.RuntimeStats;
 import dev.mux.consumer.WebSocketConsumer;
 import dev.mux.layer.ChannelLayer;
+import dev.mux.observe.MuxListener;
 import dev.mux.routing.Authenticator;
 import dev.mux.routing.OriginPolicy;
 import dev.mux.routing.RoutePattern;
@@ -12,6 +13,7 @@ import dev.mux.routing.Router;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -149,6 +151,19 @@ public final class Mux implements AutoCloseable {
         private boolean hasLayer;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the listener that hears about connections (opened, refused with their HTTP
+         * status, closed with their code), frames in and out, and frames dropped for slow
+         * clients. Give the same listener to the layer to hear about layer traffic too.
+         *
+         * @param listener the listener; default {@link MuxListener#NOOP}
+         * @return this builder
+         */
+        public Builder listener(MuxListener listener) {
+            runtime.listener(Objects.requireNonNull(listener, "listener must not be null"));
+            return this;
         }
 
         /**

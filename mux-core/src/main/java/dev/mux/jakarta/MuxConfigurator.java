@@ -98,6 +98,7 @@ final class MuxConfigurator extends ServerEndpointConfig.Configurator {
         }
         Admission admission = mux.router().admit(handshake);
         if (!admission.isAdmitted()) {
+            mux.runtime().refusedBeforeConnection(path, admission.status(), admission.reason());
             throw HandshakeRefusal.refuse(request, response, admission.status(), admission.reason());
         }
         Connection connection;

@@ -45,6 +45,13 @@ import java.util.Set;
  */
 public final class Message {
 
+    /**
+     * The deepest nesting of lists and maps a message may have (Jackson's default limit for
+     * parsed JSON): deeper values, and values that contain themselves, are refused with an
+     * {@link IllegalArgumentException} instead of overflowing the stack.
+     */
+    public static final int MAX_DEPTH = 1000;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Message EMPTY = new Message(Collections.emptyMap());
 
@@ -409,6 +416,17 @@ public final class Message {
     }
 
     static Object normalize(Object value, String path) {
+        return normalize(value, path, 0);
+    }
+
+    private static void checkDepth(int depth, String path) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("message value at '" + abbreviate(path) + "' is nested deeper than "
+                    + MAX_DEPTH + " levels (or contains itself)");
+        }
+    }
+
+    private static Object normalize(Object value, String path, int depth) {
         if (value == null || value instanceof String || value instanceof Boolean
                 || value instanceof Long || value instanceof Double || value instanceof Bytes) {
             return value;
@@ -422,7 +440,7 @@ public final class Message {
         if (value instanceof BigInteger big) {
             if (big.bitLength() > 63) {
                 throw new IllegalArgumentException("message value at '" + path
-                        + "' is outside the int64 range: " + big);
+                        + "' is outside the int64 range: " + abbreviate(big.toString()));
             }
             return big.longValue();
         }
@@ -441,28 +459,31 @@ public final class Message {
             return m.values;
         }
         if (value instanceof JsonNode node) {
-            return fromJsonNode(node, path);
+            return fromJsonNode(node, path, depth);
         }
         if (value instanceof Map<?, ?> map) {
+            checkDepth(depth + 1, path);
             Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String key = requireKey(e.getKey(), path);
-                out.put(key, normalize(e.getValue(), path.isEmpty() ? key : path + "." + key));
+                out.put(key, normalize(e.getValue(), path.isEmpty() ? key : path + "." + key, depth + 1));
             }
             return Collections.unmodifiableMap(out);
         }
         if (value instanceof Collection<?> c) {
+            checkDepth(depth + 1, path);
             List<Object> out = new ArrayList<>(c.size());
             int i = 0;
             for (Object item : c) {
-                out.add(normalize(item, path + "[" + i++ + "]"));
+                out.add(normalize(item, path + "[" + i++ + "]", depth + 1));
             }
             return Collections.unmodifiableList(out);
         }
         if (value instanceof Object[] array) {
+            checkDepth(depth + 1, path);
             List<Object> out = new ArrayList<>(array.length);
             for (int i = 0; i < array.length; i++) {
-                out.add(normalize(array[i], path + "[" + i + "]"));
+                out.add(normalize(array[i], path + "[" + i + "]", depth + 1));
             }
             return Collections.unmodifiableList(out);
         }
@@ -471,7 +492,7 @@ public final class Message {
                 + " Double, String, byte[], Bytes, List, Map with String keys, Message, JsonNode");
     }
 
-    private static Object fromJsonNode(JsonNode node, String path) {
+    private static Object fromJsonNode(JsonNode node, String path, int depth) {
         switch (node.getNodeType()) {
             case NULL:
             case MISSING:
@@ -490,39 +511,47 @@ public final class Message {
                 if (node.isIntegralNumber()) {
                     if (!node.canConvertToLong()) {
                         throw new IllegalArgumentException("message value at '" + path
-                                + "' is outside the int64 range: " + node.asText());
+                                + "' is outside the int64 range: " + abbreviate(node.asText()));
                     }
                     return node.longValue();
                 }
-                if (node.isBigDecimal()) {
-                    BigDecimal d = node.decimalValue();
-                    return d.doubleValue();
+                double d = node.isBigDecimal() ? node.decimalValue().doubleValue() : node.doubleValue();
+                if (Double.isInfinite(d) && node.isBigDecimal()) {
+                    throw new IllegalArgumentException("message value at '" + path
+                            + "' is outside the float64 range: " + abbreviate(node.asText()));
                 }
-                return node.doubleValue();
+                return d;
             case ARRAY: {
+                checkDepth(depth + 1, path);
                 List<Object> out = new ArrayList<>(node.size());
                 int i = 0;
                 for (JsonNode item : node) {
-                    out.add(fromJsonNode(item, path + "[" + i++ + "]"));
+                    out.add(fromJsonNode(item, path + "[" + i++ + "]", depth + 1));
                 }
                 return Collections.unmodifiableList(out);
             }
             case OBJECT: {
+                checkDepth(depth + 1, path);
                 Map<String, Object> out = new LinkedHashMap<>(Math.max(4, node.size() * 2));
                 Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
                 while (fields.hasNext()) {
                     Map.Entry<String, JsonNode> e = fields.next();
                     out.put(e.getKey(), fromJsonNode(e.getValue(),
-                            path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
+                            path.isEmpty() ? e.getKey() : path + "." + e.getKey(), depth + 1));
                 }
                 return Collections.unmodifiableMap(out);
             }
             case POJO:
-                return normalize(((com.fasterxml.jackson.databind.node.POJONode) node).getPojo(), path);
+                return normalize(((com.fasterxml.jackson.databind.node.POJONode) node).getPojo(), path, depth);
             default:
                 throw new IllegalArgumentException("message value at '" + path
                         + "' has unsupported JSON type " + node.getNodeType());
         }
+    }
+
+    /** Keeps error messages short when a client sent a number of thousands of digits. */
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 20) + "…(" + text.length() + " characters)";
     }
 
     private static JsonNode toJsonNode(Object value) {

@@ -71,9 +71,31 @@ public final class WebSocketCommunicator implements AutoCloseable {
     /** Default time {@link #expectNothing()} listens. */
     public static final Duration DEFAULT_NOTHING_TIMEOUT = Duration.ofMillis(100);
 
-    /** One thing the server did: a text or binary frame, or a close. */
-    private record Output(String text, Bytes binary, int closeCode, String closeReason) {
-        String describe() {
+    /**
+     * One thing the server did: a text frame, a binary frame, or a close.
+     *
+     * @param text        the text of a text frame, else {@code null}
+     * @param binary      the bytes of a binary frame, else {@code null}
+     * @param closeCode   the code of a close, else 0
+     * @param closeReason the reason of a close (may be empty), else {@code null}
+     */
+    public record Received(String text, Bytes binary, int closeCode, String closeReason) {
+
+        /**
+         * Tells whether this is the server's close.
+         *
+         * @return {@code true} for a close
+         */
+        public boolean isClose() {
+            return text == null && binary == null;
+        }
+
+        /**
+         * Describes this for assertion messages, without the payload.
+         *
+         * @return a short description
+         */
+        public String describe() {
             if (text != null) {
                 return "a text frame of " + text.length() + " characters";
             }
@@ -91,7 +113,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
     private final ConsumerRuntime runtime;
     private final boolean ownsRuntime;
     private final Duration timeout;
-    private final LinkedBlockingQueue<Output> outputs = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Received> outputs = new LinkedBlockingQueue<>();
     private final Object readLock = new Object();
     private final List<Runnable> unread = new ArrayList<>(); // guarded by readLock
     private boolean reading = true;                           // guarded by readLock
@@ -154,6 +176,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
         if (router != null) {
             Admission admission = router.admit(handshake);
             if (!admission.isAdmitted()) {
+                runtime.refusedBeforeConnection(handshake.path(), admission.status(), admission.reason());
                 connectResult = admission.toConnectResult();
                 return connectResult;
             }
@@ -238,11 +261,22 @@ public final class WebSocketCommunicator implements AutoCloseable {
      * @throws AssertionError if nothing comes in time, or something else comes
      */
     public String receiveText(Duration wait) {
-        Output o = next(wait, "a text frame");
+        Received o = next(wait, "a text frame");
         if (o.text == null) {
             throw new AssertionError("expected a text frame but got " + o.describe());
         }
         return o.text;
+    }
+
+    /**
+     * Receives whatever the server does next: a text frame, a binary frame or its close.
+     *
+     * @param wait how long to wait
+     * @return what came
+     * @throws AssertionError if nothing comes in time
+     */
+    public Received receiveAny(Duration wait) {
+        return next(wait, "a frame or a close");
     }
 
     /**
@@ -278,7 +312,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
      * @throws AssertionError if nothing comes in time, or something else comes
      */
     public Bytes receiveBinary() {
-        Output o = next(timeout, "a binary frame");
+        Received o = next(timeout, "a binary frame");
         if (o.binary == null) {
             throw new AssertionError("expected a binary frame but got " + o.describe());
         }
@@ -303,7 +337,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
      * @throws AssertionError if nothing comes in time, or a frame comes instead
      */
     public int receiveClose(Duration wait) {
-        Output o = next(wait, "a close");
+        Received o = next(wait, "a close");
         if (o.text != null || o.binary != null) {
             throw new AssertionError("expected a close but got " + o.describe());
         }
@@ -326,7 +360,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
      * @throws AssertionError if a frame or a close arrives
      */
     public void expectNothing(Duration wait) {
-        Output o = poll(wait);
+        Received o = poll(wait);
         if (o != null) {
             throw new AssertionError("expected nothing but got " + o.describe());
         }
@@ -457,15 +491,15 @@ public final class WebSocketCommunicator implements AutoCloseable {
         return connection;
     }
 
-    private Output next(Duration wait, String expected) {
-        Output o = poll(wait);
+    private Received next(Duration wait, String expected) {
+        Received o = poll(wait);
         if (o == null) {
             throw new AssertionError("expected " + expected + " within " + wait + " but got nothing");
         }
         return o;
     }
 
-    private Output poll(Duration wait) {
+    private Received poll(Duration wait) {
         try {
             return outputs.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -493,7 +527,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
         @Override
         public void sendText(String text, SendCallback done) {
             deliver(() -> {
-                outputs.add(new Output(text, null, 0, null));
+                outputs.add(new Received(text, null, 0, null));
                 done.completed(null);
             });
         }
@@ -503,7 +537,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
             byte[] copy = new byte[data.remaining()];
             data.get(copy);
             deliver(() -> {
-                outputs.add(new Output(null, Bytes.wrap(copy), 0, null));
+                outputs.add(new Received(null, Bytes.wrap(copy), 0, null));
                 done.completed(null);
             });
         }
@@ -511,7 +545,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
         @Override
         public void close(int code, String reason) {
             deliver(() -> {
-                outputs.add(new Output(null, null, code, reason == null ? "" : reason));
+                outputs.add(new Received(null, null, code, reason == null ? "" : reason));
                 // The client answers the close, and the transport reports the connection gone.
                 Connection c = connection;
                 if (c != null) {

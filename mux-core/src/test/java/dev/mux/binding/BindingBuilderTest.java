@@ -108,12 +108,14 @@ class BindingBuilderTest {
     }
 
     @Test
-    void aBindingWithoutAPermissionPolicyIsRefusedBecauseThereIsNoDefault() {
-        assertThatThrownBy(() -> Binding.builder(ChatMessage.class)
+    void aBindingWithoutAPermissionPolicyDeniesEveryWrite() {
+        Binding<ChatMessage> binding = Binding.builder(ChatMessage.class)
                 .stream("message-stream").model("board.message").allFields()
-                .store(new ChatMessageStore()).groups(m -> Set.of("g")).build())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("binding 'message-stream' needs permission(..) (there is no default policy)");
+                .store(new ChatMessageStore()).groups(m -> Set.of("g")).build();
+        for (Action action : Action.values()) {
+            assertThat(binding.hasPermission(() -> "admin", action, 1L)).as(action.toString()).isFalse();
+            assertThat(binding.hasPermission(null, action, null)).as(action.toString()).isFalse();
+        }
     }
 
     @Test
@@ -121,7 +123,7 @@ class BindingBuilderTest {
         assertThatThrownBy(() -> Binding.builder(ChatMessage.class).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("binding ChatMessage needs stream(..), model(..), fields(..), allFields() or exclude(..),"
-                        + " store(..), groups(..), permission(..) (there is no default policy)");
+                        + " store(..), groups(..)");
     }
 
     @Test

@@ -45,6 +45,32 @@ class BindingInboundErrorsTest {
     }
 
     @Test
+    void aBindingWithoutAPolicyAnswersEveryWrite403AndChangesNothing() {
+        Binding<ChatMessage> noPolicy = Binding.builder(ChatMessage.class)
+                .stream("message-stream").model("board.message").allFields()
+                .store(store).groups(m -> Set.of("room-" + m.room()))
+                .build();
+        for (String payload : List.of(
+                "{'action': 'create', 'data': {'text': 'x', 'room': 'r'}, 'request_id': 1}",
+                "{'action': 'update', 'pk': 1, 'data': {'text': 'changed'}, 'request_id': 2}",
+                "{'action': 'delete', 'pk': 1, 'request_id': 3}")) {
+            handle.deliver(noPolicy, payload);
+            assertThat(handle.sent().get(handle.sent().size() - 1).get("response_status").asInt()).isEqualTo(403);
+        }
+        assertThat(handle.sent()).hasSize(3);
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(store.get(1)).isEqualTo(new ChatMessage(1L, "first", "a", CREATED));
+    }
+
+    @Test
+    void anUnknownFieldWhoseNameLooksLikeAJsonPointerIsAnswered400NotA500() {
+        receive("{'action': 'create', 'data': {'/text/0': 'x', 'text': 'y', 'room': 'r'}, 'request_id': 'p'}");
+
+        assertReply("{'action': 'create', 'data': null, 'errors': [{'/text/0': ['Unknown field.']}],"
+                + " 'response_status': 400, 'request_id': 'p'}");
+    }
+
+    @Test
     void aPayloadWithoutActionIsAnswered405() {
         receive("{'pk': 1}");
 

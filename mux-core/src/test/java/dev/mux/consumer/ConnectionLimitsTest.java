@@ -28,6 +28,33 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void rateLimitAndAddressCapAreOffByDefaultAndTheBurstDefaultsToTheRate() {
+        ConnectionLimits d = ConnectionLimits.defaults();
+        assertThat(d.maxInboundFramesPerSecond()).isZero();
+        assertThat(d.inboundFrameBurst()).isZero();
+        assertThat(d.maxConnectionsPerAddress()).isZero();
+        ConnectionLimits rate = ConnectionLimits.builder().maxInboundFramesPerSecond(50).build();
+        assertThat(rate.inboundFrameBurst()).isEqualTo(50);
+        ConnectionLimits burst = ConnectionLimits.builder().maxInboundFramesPerSecond(50, 200)
+                .maxConnectionsPerAddress(3).build();
+        assertThat(burst.inboundFrameBurst()).isEqualTo(200);
+        assertThat(burst.maxConnectionsPerAddress()).isEqualTo(3);
+        assertThat(burst.toBuilder().build()).isEqualTo(burst).isNotEqualTo(rate).hasSameHashCodeAs(burst);
+        assertThat(burst.toString()).contains("maxInboundFramesPerSecond=50", "maxConnectionsPerAddress=3");
+    }
+
+    @Test
+    void negativeRatesBurstsAndCapsAreRejectedNamingTheSetting() {
+        assertThatThrownBy(() -> ConnectionLimits.builder().maxInboundFramesPerSecond(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxInboundFramesPerSecond")
+                .hasMessageContaining("was -1");
+        assertThatThrownBy(() -> ConnectionLimits.builder().maxInboundFramesPerSecond(10, -2))
+                .hasMessageContaining("inboundFrameBurst").hasMessageContaining("was -2");
+        assertThatThrownBy(() -> ConnectionLimits.builder().maxConnectionsPerAddress(-3))
+                .hasMessageContaining("maxConnectionsPerAddress").hasMessageContaining("was -3");
+    }
+
+    @Test
     void connectResultsAreValidated() {
         assertThat(ConnectResult.accepted("v1").status()).isEqualTo(101);
         assertThatThrownBy(() -> ConnectResult.refused(200, "x")).hasMessageContaining("4xx or 5xx");

@@ -78,4 +78,24 @@ class MessageTest {
         assertThat(m.get("x")).isNull();
         assertThat(m.with("x", 1).without("x")).isEqualTo(m);
     }
+
+    @Test
+    void valuesNestedDeeperThanTheLimitOrContainingThemselvesAreRefusedNotOverflowingTheStack() {
+        Object deep = "leaf";
+        for (int i = 0; i < Message.MAX_DEPTH + 1; i++) {
+            deep = java.util.List.of(deep);
+        }
+        Object tooDeep = deep;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Message.of("type", "x", "deep", tooDeep))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested deeper than");
+        java.util.List<Object> loop = new java.util.ArrayList<>();
+        loop.add(loop);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Message.of("type", "x", "loop", loop))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contains itself");
+        Object ok = "leaf";
+        for (int i = 0; i < Message.MAX_DEPTH - 1; i++) {
+            ok = java.util.List.of(ok);
+        }
+        org.assertj.core.api.Assertions.assertThat(Message.of("type", "x", "ok", ok).get("ok")).isNotNull();
+    }
 }

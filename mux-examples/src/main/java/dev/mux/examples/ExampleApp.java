@@ -9,8 +9,10 @@ import dev.mux.examples.board.MessageBinding;
 import dev.mux.examples.board.MessageDemultiplexer;
 import dev.mux.examples.board.MessagesServlet;
 import dev.mux.examples.chat.ChatConsumer;
+import dev.mux.consumer.ConnectionLimits;
 import dev.mux.jakarta.Mux;
 import dev.mux.layer.ChannelLayer;
+import dev.mux.observe.MuxListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.websocket.DeploymentException;
@@ -63,7 +65,8 @@ public final class ExampleApp implements AutoCloseable {
     private final BoardEvents events;
     private final Mux mux;
 
-    private ExampleApp(ChannelLayer layer, JdbcMessageStore store, String adminToken, List<String> allowedOrigins) {
+    private ExampleApp(ChannelLayer layer, JdbcMessageStore store, String adminToken, List<String> allowedOrigins,
+                       ConnectionLimits limits, MuxListener listener) {
         this.layer = Objects.requireNonNull(layer, "layer");
         this.store = Objects.requireNonNull(store, "store");
         this.adminToken = Objects.requireNonNull(adminToken, "adminToken");
@@ -71,6 +74,8 @@ public final class ExampleApp implements AutoCloseable {
         this.events = MessageBinding.events(binding);
         this.mux = Mux.builder()
                 .layer(layer)
+                .limits(Objects.requireNonNull(limits, "limits"))
+                .listener(Objects.requireNonNull(listener, "listener"))
                 .route(CHAT_ROUTE, ChatConsumer::new)
                 .route(BOARD_ROUTE, () -> new MessageDemultiplexer(binding))
                 .allowedOrigins(allowedOrigins.toArray(String[]::new))
@@ -89,7 +94,23 @@ public final class ExampleApp implements AutoCloseable {
      */
     public static ExampleApp create(ChannelLayer layer, JdbcMessageStore store, String adminToken,
                                     List<String> allowedOrigins) {
-        return new ExampleApp(layer, store, adminToken, allowedOrigins);
+        return new ExampleApp(layer, store, adminToken, allowedOrigins, ConnectionLimits.defaults(), MuxListener.NOOP);
+    }
+
+    /**
+     * Creates the application with connection limits and a listener for its metrics.
+     *
+     * @param layer          the channel layer the consumers use; the caller closes it
+     * @param store          where board messages are kept; its schema must exist
+     * @param adminToken     the token that allows editing and deleting board messages
+     * @param allowedOrigins browser origins allowed to open sockets besides the server's own
+     * @param limits         frame size, inbound rate, outbound queue, per-address cap
+     * @param listener       hears connections, frames and drops
+     * @return the application
+     */
+    public static ExampleApp create(ChannelLayer layer, JdbcMessageStore store, String adminToken,
+                                    List<String> allowedOrigins, ConnectionLimits limits, MuxListener listener) {
+        return new ExampleApp(layer, store, adminToken, allowedOrigins, limits, listener);
     }
 
     /**

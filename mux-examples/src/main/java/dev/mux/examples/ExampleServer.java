@@ -1,14 +1,25 @@
 package dev.mux.examples;
 
+import dev.mux.consumer.ConnectionLimits;
 import dev.mux.examples.board.JdbcMessageStore;
+import dev.mux.examples.metrics.MetricsServlet;
+import dev.mux.examples.metrics.MicrometerListener;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import dev.mux.layer.ChannelLayer;
+import dev.mux.layer.LayerOptions;
+import dev.mux.observe.MuxListener;
 import dev.mux.redis.RedisChannelLayer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +57,13 @@ public final class ExampleServer implements AutoCloseable {
 
     /** How long stopping waits for open requests and sockets to finish. */
     public static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+    /**
+     * How long a socket may stay silent before the container closes it: Jetty's default of 30 s
+     * would close a reader in a quiet chat room every half minute (and it could miss messages
+     * while its page reconnects); a half-open connection still goes away in the end.
+     */
+    public static final long IDLE_TIMEOUT_MILLIS = 10 * 60_000;
 
     private final Server jetty;
     private final ExampleApp app;
@@ -105,15 +123,28 @@ public final class ExampleServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new StartupException("cannot prepare the " + database.description() + ": " + e.getMessage(), e);
             }
-            layer = Layers.open(options);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            MicrometerListener listener = new MicrometerListener(registry);
+            layer = Layers.open(options, listener);
             Layers.check(layer, options);
-            app = ExampleApp.create(layer, store, token, options.allowedOrigins());
+            ConnectionLimits limits = ConnectionLimits.builder()
+                    .maxInboundFramesPerSecond(options.maxFramesPerSecond())
+                    .maxConnectionsPerAddress(options.maxConnectionsPerAddress())
+                    .build();
+            app = ExampleApp.create(layer, store, token, options.allowedOrigins(), limits, listener);
             ExampleApp installed = app;
+            Gauge.builder("mux.connections.open", installed.mux(), mux -> mux.stats().openConnections())
+                    .description("WebSocket connections open now").register(registry);
 
             ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
             context.setContextPath("/");
-            JakartaWebSocketServletContainerInitializer.configure(context,
-                    (servletContext, container) -> installed.install(servletContext, container));
+            JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+                container.setDefaultMaxSessionIdleTimeout(IDLE_TIMEOUT_MILLIS);
+                installed.install(servletContext, container);
+                servletContext.addServlet("mux-metrics", new MetricsServlet(registry)).addMapping("/metrics");
+            });
             jetty.setHandler(context);
             try {
                 jetty.start();
@@ -309,13 +340,15 @@ public final class ExampleServer implements AutoCloseable {
         private Layers() {
         }
 
-        static ChannelLayer open(ServerOptions options) {
+        static ChannelLayer open(ServerOptions options, MuxListener listener) {
             if (options.redis().isEmpty()) {
-                return new InMemoryChannelLayer();
+                return new InMemoryChannelLayer(LayerOptions.defaults(), listener);
             }
             try {
                 // No connection yet: check() makes the first round trip.
-                return RedisChannelLayer.builder().host(options.redis().get().toString()).build();
+                return RedisChannelLayer.builder().host(options.redis().get().toString())
+                        .commandTimeout(Duration.ofMillis(options.redisTimeoutMillis()))
+                        .listener(listener).build();
             } catch (IllegalArgumentException e) {
                 throw new StartupException("--redis: " + e.getMessage(), e);
             }

@@ -43,6 +43,9 @@ public final class ServerOptions {
     /** The shortest admin token accepted, so that a guessable one is refused. */
     public static final int MIN_ADMIN_TOKEN_LENGTH = 8;
 
+    /** How long a Redis operation may take unless {@code --redis-timeout} says otherwise. */
+    public static final long DEFAULT_REDIS_TIMEOUT_MILLIS = 5_000;
+
     /** The usage text printed by {@code --help}. */
     public static final String USAGE = String.join(System.lineSeparator(),
             "Usage: java -jar mux-examples.jar [options]",
@@ -61,6 +64,11 @@ public final class ServerOptions {
             "                           own, e.g. https://example.com; repeatable [MUX_ALLOWED_ORIGINS, comma-separated]",
             "  --admin-token TOKEN      token that allows editing and deleting board messages",
             "                           (default: a random one, printed at start) [MUX_ADMIN_TOKEN]",
+            "  --redis-timeout MILLIS   how long a Redis operation may take before it fails (default "
+                    + DEFAULT_REDIS_TIMEOUT_MILLIS + ")",
+            "  --max-frames-per-second N  close a client sending more than N frames/s with 1008 (default 0: no limit)",
+            "  --max-connections-per-address N  refuse more than N sockets per client address with 429",
+            "                           (default 0: no cap)",
             "  --help                   print this text");
 
     private static final Pattern ORIGIN = Pattern.compile("^https?://[^/?#\\s]+$");
@@ -72,6 +80,9 @@ public final class ServerOptions {
     private final String jdbcUrl;
     private final List<String> allowedOrigins;
     private final String adminToken;
+    private final long redisTimeoutMillis;
+    private final int maxFramesPerSecond;
+    private final int maxConnectionsPerAddress;
 
     private ServerOptions(Builder builder) {
         this.host = builder.host;
@@ -81,6 +92,9 @@ public final class ServerOptions {
         this.jdbcUrl = builder.jdbcUrl;
         this.allowedOrigins = List.copyOf(builder.allowedOrigins);
         this.adminToken = builder.adminToken;
+        this.redisTimeoutMillis = builder.redisTimeoutMillis;
+        this.maxFramesPerSecond = builder.maxFramesPerSecond;
+        this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
     }
 
     /**
@@ -155,7 +169,8 @@ public final class ServerOptions {
             switch (name) {
                 case "--help", "-h" -> throw new HelpRequested();
                 case "--host", "--port", "--redis", "--data-dir", "--jdbc-url",
-                     "--allowed-origin", "--admin-token" -> {
+                     "--allowed-origin", "--admin-token", "--redis-timeout", "--max-frames-per-second",
+                     "--max-connections-per-address" -> {
                     if (value == null) {
                         if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                             throw new UsageException(name + " needs a value");
@@ -176,6 +191,10 @@ public final class ServerOptions {
                         }
                         case "--allowed-origin" -> origins.add(checkOrigin(value, name));
                         case "--admin-token" -> builder.adminToken(checkToken(value, name));
+                        case "--redis-timeout" -> builder.redisTimeoutMillis(parseCount(value, name, 1));
+                        case "--max-frames-per-second" -> builder.maxFramesPerSecond((int) parseCount(value, name, 0));
+                        case "--max-connections-per-address" ->
+                                builder.maxConnectionsPerAddress((int) parseCount(value, name, 0));
                         default -> throw new AssertionError(name);
                     }
                 }
@@ -271,13 +290,42 @@ public final class ServerOptions {
         return Optional.ofNullable(adminToken);
     }
 
+    /**
+     * Returns how long a Redis operation may take before it fails.
+     *
+     * @return milliseconds, at least 1; {@value #DEFAULT_REDIS_TIMEOUT_MILLIS} by default
+     */
+    public long redisTimeoutMillis() {
+        return redisTimeoutMillis;
+    }
+
+    /**
+     * Returns the inbound rate a client may send at before it is closed with 1008.
+     *
+     * @return frames per second, or 0 for no limit (the default)
+     */
+    public int maxFramesPerSecond() {
+        return maxFramesPerSecond;
+    }
+
+    /**
+     * Returns how many sockets one client address may hold.
+     *
+     * @return sockets, or 0 for no cap (the default)
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     @Override
     public String toString() {
         // The token is a secret: never printed.
         return "ServerOptions[host=" + host + ", port=" + port + ", redis=" + redis
                 + ", dataDir=" + dataDir + ", jdbcUrl=" + (jdbcUrl == null ? null : "<set>")
                 + ", allowedOrigins=" + allowedOrigins + ", adminToken="
-                + (adminToken == null ? "<random>" : "<set>") + "]";
+                + (adminToken == null ? "<random>" : "<set>") + ", redisTimeoutMillis=" + redisTimeoutMillis
+                + ", maxFramesPerSecond=" + maxFramesPerSecond + ", maxConnectionsPerAddress="
+                + maxConnectionsPerAddress + "]";
     }
 
     private static String nonEmpty(String value) {
@@ -294,6 +342,19 @@ public final class ServerOptions {
             // Reported below with the value.
         }
         throw new UsageException(source + " must be a port number from 0 to 65535, was '" + value + "'");
+    }
+
+    private static long parseCount(String value, String source, long min) {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= min && n <= Integer.MAX_VALUE) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below with the value.
+        }
+        throw new UsageException(source + " must be a whole number from " + min + " to " + Integer.MAX_VALUE
+                + ", was '" + value + "'");
     }
 
     private static URI parseRedis(String value, String source) {
@@ -372,8 +433,48 @@ public final class ServerOptions {
         private String jdbcUrl;
         private List<String> allowedOrigins = List.of();
         private String adminToken;
+        private long redisTimeoutMillis = DEFAULT_REDIS_TIMEOUT_MILLIS;
+        private int maxFramesPerSecond;
+        private int maxConnectionsPerAddress;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how long a Redis operation may take before it fails.
+         *
+         * @param millis at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder redisTimeoutMillis(long millis) {
+            this.redisTimeoutMillis = parseCount(Long.toString(millis), "redisTimeoutMillis", 1);
+            return this;
+        }
+
+        /**
+         * Sets the inbound rate limit per client.
+         *
+         * @param framesPerSecond at least 0; 0 for no limit
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxFramesPerSecond(int framesPerSecond) {
+            this.maxFramesPerSecond = (int) parseCount(Integer.toString(framesPerSecond), "maxFramesPerSecond", 0);
+            return this;
+        }
+
+        /**
+         * Sets the cap on sockets per client address.
+         *
+         * @param connections at least 0; 0 for no cap
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = (int) parseCount(Integer.toString(connections),
+                    "maxConnectionsPerAddress", 0);
+            return this;
         }
 
         /**

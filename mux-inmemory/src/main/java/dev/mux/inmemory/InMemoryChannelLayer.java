@@ -8,6 +8,9 @@ import dev.mux.layer.LayerChecks;
 import dev.mux.layer.LayerClosedException;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.Message;
+import dev.mux.observe.DropCause;
+import dev.mux.observe.LayerOperation;
+import dev.mux.observe.MuxListener;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * nobody touches; it skips channels and groups with nothing due without locking them, so an
  * idle layer with many channels costs next to nothing. Messages are never copied: they are
  * immutable, so a group send queues one instance for every member.
+ *
+ * <h2>Visibility</h2>
+ * A {@link MuxListener} given to the constructor hears every send, group send and receive,
+ * every failed operation, and every message dropped: {@link DropCause#CHANNEL_FULL} for a send
+ * refused or a group member skipped, {@link DropCause#EXPIRED} for a message not received in
+ * time.
  *
  * <pre>{@code
  * try (ChannelLayer layer = new InMemoryChannelLayer()) {
@@ -91,6 +100,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
      */
     private final ConcurrentHashMap<String, Set<String>> groupsByChannel = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
+    private final MuxListener listener;
     private volatile boolean closed;
 
     /** Creates a layer with {@link LayerOptions#defaults()}. */
@@ -105,7 +115,21 @@ public final class InMemoryChannelLayer implements ChannelLayer {
      * @throws NullPointerException if {@code options} is {@code null}
      */
     public InMemoryChannelLayer(LayerOptions options) {
+        this(options, MuxListener.NOOP);
+    }
+
+    /**
+     * Creates a layer with the given options that reports what it does to a listener, and
+     * starts its sweeper thread.
+     *
+     * @param options  capacity, expiry and group expiry to enforce
+     * @param listener hears sends, receives, failures and drops; called on the thread of the
+     *                 operation (or the sweeper's, for expiry), never under the layer's locks
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public InMemoryChannelLayer(LayerOptions options, MuxListener listener) {
         this.options = Objects.requireNonNull(options, "options must not be null");
+        this.listener = MuxListener.guarded(Objects.requireNonNull(listener, "listener must not be null"));
         this.processId = "inmemory" + randomLetters(new SecureRandom(), 8);
         this.localMarker = "." + processId + "!";
         this.name = "InMemoryChannelLayer#" + INSTANCES.incrementAndGet();
@@ -128,11 +152,14 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     public CompletionStage<Void> send(String channel, Message message) {
         LayerChecks.requireSend(channel, message);
         if (closed) {
-            return CompletableFuture.failedFuture(closedException("send"));
+            return failed(LayerOperation.SEND, closedException("send"));
         }
-        return enqueue(channel, new Put(message))
-                ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.failedFuture(new ChannelFullException(channel, options.capacityFor(channel)));
+        if (enqueue(channel, new Put(message))) {
+            listener.layerSent(name, channel);
+            return CompletableFuture.completedFuture(null);
+        }
+        listener.dropped(name, DropCause.CHANNEL_FULL, 1);
+        return failed(LayerOperation.SEND, new ChannelFullException(channel, options.capacityFor(channel)));
     }
 
     @Override
@@ -142,14 +169,16 @@ public final class InMemoryChannelLayer implements ChannelLayer {
             throw new IllegalArgumentException("channel '" + channel + "' is process-local to another layer");
         }
         if (closed) {
-            return CompletableFuture.failedFuture(closedException("receive"));
+            return failed(LayerOperation.RECEIVE, closedException("receive"));
         }
         Take take = new Take();
         channels.compute(channel, take);
-        if (take.expired) {
+        if (take.expired > 0) {
+            listener.dropped(name, DropCause.EXPIRED, take.expired);
             leaveAllGroups(channel);
         }
         if (take.taken != null) {
+            listener.layerReceived(name, channel);
             return CompletableFuture.completedFuture(take.taken);
         }
         Waiter waiter = take.waiter;
@@ -170,7 +199,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     public CompletionStage<Void> groupAdd(String group, String channel) {
         LayerChecks.requireGroupMember(group, channel);
         if (closed) {
-            return CompletableFuture.failedFuture(closedException("groupAdd"));
+            return failed(LayerOperation.GROUP_ADD, closedException("groupAdd"));
         }
         long lapsesAt = System.nanoTime() + groupExpiryNanos;
         groups.compute(group, (g, members) -> {
@@ -197,7 +226,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     public CompletionStage<Void> groupDiscard(String group, String channel) {
         LayerChecks.requireGroupMember(group, channel);
         if (closed) {
-            return CompletableFuture.failedFuture(closedException("groupDiscard"));
+            return failed(LayerOperation.GROUP_DISCARD, closedException("groupDiscard"));
         }
         removeMember(group, channel);
         return CompletableFuture.completedFuture(null);
@@ -207,10 +236,11 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     public CompletionStage<GroupSendResult> groupSend(String group, Message message) {
         LayerChecks.requireGroupSend(group, message);
         if (closed) {
-            return CompletableFuture.failedFuture(closedException("groupSend"));
+            return failed(LayerOperation.GROUP_SEND, closedException("groupSend"));
         }
         Group members = groups.get(group);
         if (members == null) {
+            listener.layerGroupSent(name, group, 0, 0);
             return CompletableFuture.completedFuture(GroupSendResult.EMPTY);
         }
         // Iterating a ConcurrentHashMap is safe while members come and go; the one message
@@ -222,14 +252,16 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         if (dropped > 0) {
             log.debug("{} group {}: {} of {} members over capacity, message dropped for them",
                     name, group, dropped, delivered + dropped);
+            listener.dropped(name, DropCause.CHANNEL_FULL, dropped);
         }
+        listener.layerGroupSent(name, group, delivered, dropped);
         return CompletableFuture.completedFuture(new GroupSendResult(delivered, dropped));
     }
 
     @Override
     public CompletionStage<Void> flush() {
         if (closed) {
-            return CompletableFuture.failedFuture(closedException("flush"));
+            return failed(LayerOperation.FLUSH, closedException("flush"));
         }
         for (String group : groups.keySet()) {
             groups.computeIfPresent(group, (g, members) -> {
@@ -317,7 +349,8 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         while (true) {
             put.reset();
             channels.compute(channel, put);
-            if (put.expired) {
+            if (put.expired > 0) {
+                listener.dropped(name, DropCause.EXPIRED, put.expired);
                 leaveAllGroups(channel);
             }
             if (put.handTo == null) {
@@ -325,6 +358,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
             }
             // Completed outside the map lock: the receiver's callbacks run here.
             if (put.handTo.complete(put.message)) {
+                listener.layerReceived(name, channel);
                 return true;
             }
             // That receiver was cancelled meanwhile: try the next one, or queue.
@@ -385,14 +419,20 @@ public final class InMemoryChannelLayer implements ChannelLayer {
                 }
             });
             List<String> expired = new ArrayList<>();
+            int[] expiredMessages = new int[1];
             for (String channel : due) {
                 channels.computeIfPresent(channel, (k, q) -> {
-                    if (q.dropExpired(now, expiryNanos)) {
+                    int n = q.dropExpired(now, expiryNanos);
+                    if (n > 0) {
                         expired.add(k);
+                        expiredMessages[0] += n;
                     }
                     q.publish();
                     return q.isEmpty() ? null : q;
                 });
+            }
+            if (expiredMessages[0] > 0) {
+                listener.dropped(name, DropCause.EXPIRED, expiredMessages[0]);
             }
             expired.forEach(this::leaveAllGroups);
 
@@ -435,6 +475,11 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         }
     }
 
+    private <T> CompletableFuture<T> failed(LayerOperation operation, RuntimeException failure) {
+        listener.layerFailed(name, operation, failure);
+        return CompletableFuture.failedFuture(failure);
+    }
+
     private LayerClosedException closedException(String operation) {
         return LayerChecks.closed(name, operation);
     }
@@ -470,7 +515,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         int capacity;
         CompletableFuture<Message> handTo;
         boolean full;
-        boolean expired;
+        int expired;
 
         Put(Message message) {
             this.message = message;
@@ -479,7 +524,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         void reset() {
             handTo = null;
             full = false;
-            expired = false;
+            expired = 0;
         }
 
         @Override
@@ -531,7 +576,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     private final class Take implements BiFunction<String, ChannelQueue, ChannelQueue> {
         Message taken;
         Waiter waiter;
-        boolean expired;
+        int expired;
 
         @Override
         public ChannelQueue apply(String channel, ChannelQueue q) {
@@ -605,12 +650,12 @@ public final class InMemoryChannelLayer implements ChannelLayer {
         static final int WAITING = 1;
         static final int QUEUED = 2;
 
-        /** Drops expired messages from the head; returns true if any were dropped. */
-        boolean dropExpired(long now, long expiryNanos) {
-            boolean dropped = false;
+        /** Drops expired messages from the head; returns how many were dropped. */
+        int dropExpired(long now, long expiryNanos) {
+            int dropped = 0;
             while (!messages.isEmpty() && now - messages.peek().queuedAt >= expiryNanos) {
                 messages.poll();
-                dropped = true;
+                dropped++;
             }
             return dropped;
         }

@@ -106,6 +106,68 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /**
+     * Sends one frame exactly as given: the first byte (FIN, RSV bits, opcode), the payload,
+     * masked or not, with a length field that may lie.
+     *
+     * @param firstByte     FIN, RSV1-3 and the opcode
+     * @param payload       the payload
+     * @param masked        whether to mask it, as a client must
+     * @param declaredLength the length to put in the header, or -1 for the payload's
+     */
+    void sendFrame(int firstByte, byte[] payload, boolean masked, long declaredLength) throws IOException {
+        long length = declaredLength < 0 ? payload.length : declaredLength;
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(firstByte);
+        int maskBit = masked ? 0x80 : 0;
+        if (length < 126) {
+            frame.write(maskBit | (int) length);
+        } else if (length < 65536) {
+            frame.write(maskBit | 126);
+            frame.write((int) (length >>> 8));
+            frame.write((int) length);
+        } else {
+            frame.write(maskBit | 127);
+            for (int i = 7; i >= 0; i--) {
+                frame.write((int) (length >>> (8 * i)));
+            }
+        }
+        byte[] mask = new byte[4];
+        if (masked) {
+            RANDOM.nextBytes(mask);
+            frame.write(mask);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(masked ? payload[i] ^ mask[i % 4] : payload[i]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** Sends bytes as they are, frames or not. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /**
+     * Reads until the server's close frame or the end of the stream.
+     *
+     * @return the close code, or -1 if the server dropped the connection without a close frame
+     */
+    int awaitCloseOrEnd(Duration wait) throws IOException {
+        try {
+            return (int) readUntilClose(wait)[1];
+        } catch (AssertionError e) {
+            if (e.getMessage() != null && e.getMessage().contains("without a close frame")) {
+                return -1;
+            }
+            throw e;
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+
+    /**
      * Reads frames until a close frame and returns its code; counts the data frames before it.
      *
      * @return {dataFrames, closeCode}

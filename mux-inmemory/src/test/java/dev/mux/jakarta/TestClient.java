@@ -124,6 +124,15 @@ final class TestClient implements AutoCloseable {
         }
     }
 
+    /** Waits for the close and returns its reason phrase. */
+    String awaitCloseReason(Duration wait) throws Exception {
+        try {
+            return closed.get(wait.toMillis(), TimeUnit.MILLISECONDS).getReasonPhrase();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the connection did not close within " + wait);
+        }
+    }
+
     /** Waits for the close and returns its code. */
     int awaitClose(Duration wait) throws Exception {
         try {

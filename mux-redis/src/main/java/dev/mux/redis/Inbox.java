@@ -2,6 +2,7 @@ package dev.mux.redis;
 
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.Message;
+import dev.mux.observe.DropCause;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,17 @@ final class Inbox {
          * @param keyAdded whether a Redis key that had no waiter before now has one
          */
         void demandChanged(boolean keyAdded);
+    }
+
+    /** Told about messages the inbox dropped; called outside the lock. */
+    interface DropListener {
+        /**
+         * Reports dropped messages.
+         *
+         * @param cause {@link DropCause#BUFFER_FULL} or {@link DropCause#EXPIRED}
+         * @param count how many, at least 1
+         */
+        void dropped(DropCause cause, int count);
     }
 
     /** The Redis keys with waiting receives: a consistent snapshot. */
@@ -109,6 +121,7 @@ final class Inbox {
     private final double expirySeconds;
     private final Executor callbacks;
     private final DemandListener listener;
+    private final DropListener drops;
     private final AtomicLong droppedFromBuffers = new AtomicLong();
     private final AtomicLong expiredInBuffers = new AtomicLong();
     /** Counts additions of keys to the demand; guarded by {@link #lock}. */
@@ -116,8 +129,9 @@ final class Inbox {
     /** The current snapshot, or null when demand changed since; guarded by {@link #lock}. */
     private Demand snapshot = NO_DEMAND;
 
-    Inbox(LayerOptions options, Executor callbacks, DemandListener listener) {
+    Inbox(LayerOptions options, Executor callbacks, DemandListener listener, DropListener drops) {
         this.options = options;
+        this.drops = drops;
         this.expirySeconds = options.expiry().toNanos() / 1e9;
         this.callbacks = callbacks;
         this.listener = listener;
@@ -133,20 +147,23 @@ final class Inbox {
     CompletableFuture<Message> receive(String channel, String key) {
         Waiter waiter;
         boolean keyAdded;
+        int expired;
         synchronized (lock) {
             State state = states.computeIfAbsent(channel, c -> new State());
-            dropExpired(state, now());
+            expired = dropExpired(state, now());
             Buffered buffered = state.buffer.poll();
             if (buffered != null) {
                 if (state.isEmpty()) {
                     states.remove(channel);
                 }
+                reportExpired(expired);
                 return CompletableFuture.completedFuture(buffered.message());
             }
             waiter = new Waiter(channel, key);
             state.waiters.add(waiter);
             keyAdded = addDemand(key);
         }
+        reportExpired(expired);
         // A receive that is cancelled or times out leaves the queue, so no message goes to it.
         waiter.whenComplete((m, failure) -> {
             if (failure != null) {
@@ -213,6 +230,7 @@ final class Inbox {
     private Object place(String channel, Message message, double score) {
         Waiter target = null;
         Buffered entry = null;
+        int overflow = 0;
         synchronized (lock) {
             State state = states.get(channel);
             if (state == null) {
@@ -234,10 +252,14 @@ final class Inbox {
                     // Nobody reads this channel fast enough: keep memory bounded, drop the oldest.
                     state.buffer.pollFirst();
                     droppedFromBuffers.incrementAndGet();
+                    overflow++;
                 }
             } else if (state.isEmpty()) {
                 states.remove(channel);
             }
+        }
+        if (overflow > 0) {
+            drops.dropped(DropCause.BUFFER_FULL, overflow);
         }
         if (target != null) {
             Waiter chosen = target;
@@ -337,15 +359,23 @@ final class Inbox {
     /** Drops expired buffered messages and forgets empty channels; called periodically. */
     void sweep() {
         double now = now();
+        int expired = 0;
         synchronized (lock) {
             Iterator<State> it = states.values().iterator();
             while (it.hasNext()) {
                 State state = it.next();
-                dropExpired(state, now);
+                expired += dropExpired(state, now);
                 if (state.isEmpty()) {
                     it.remove();
                 }
             }
+        }
+        reportExpired(expired);
+    }
+
+    private void reportExpired(int expired) {
+        if (expired > 0) {
+            drops.dropped(DropCause.EXPIRED, expired);
         }
     }
 
@@ -378,11 +408,14 @@ final class Inbox {
         }
     }
 
-    private void dropExpired(State state, double now) {
+    private int dropExpired(State state, double now) {
+        int dropped = 0;
         while (!state.buffer.isEmpty() && state.buffer.peekFirst().score() <= now - expirySeconds) {
             state.buffer.pollFirst();
             expiredInBuffers.incrementAndGet();
+            dropped++;
         }
+        return dropped;
     }
 
     private boolean addDemand(String key) {

@@ -4,7 +4,10 @@ import dev.mux.layer.Bytes;
 import dev.mux.layer.Message;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +44,8 @@ final class MessageCodec {
     /** The length of the random prefix that keeps equal messages distinct ZSET members. */
     static final int RANDOM_PREFIX_LENGTH = 12;
 
-    private static final int MAX_DEPTH = 256;
+    /** Message values may nest {@link Message#MAX_DEPTH} levels below the top-level map. */
+    private static final int MAX_DEPTH = Message.MAX_DEPTH + 1;
     private static final MessagePack.UnpackerConfig UNPACKER = new MessagePack.UnpackerConfig()
             .withActionOnMalformedString(CodingErrorAction.REPORT)
             .withActionOnUnmappableString(CodingErrorAction.REPORT);
@@ -86,8 +90,15 @@ final class MessageCodec {
     Body body(Message message) {
         try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
             for (Map.Entry<String, Object> entry : message.asMap().entrySet()) {
-                packer.packString(entry.getKey());
-                pack(packer, entry.getValue());
+                try {
+                    packText(packer, entry.getKey());
+                    pack(packer, entry.getValue());
+                } catch (LoneSurrogate e) {
+                    throw new IllegalArgumentException("message value at '" + e.path(entry.getKey())
+                            + "' holds a lone surrogate (U+" + Integer.toHexString(e.character).toUpperCase(
+                                    java.util.Locale.ROOT) + "): it has no UTF-8 form, so it cannot be sent"
+                            + " through Redis");
+                }
             }
             return new Body(packer.toByteArray(), message.size());
         } catch (IOException e) {
@@ -165,12 +176,13 @@ final class MessageCodec {
                 throw new DecodeException("top level is " + unpacker.getNextFormat().getValueType()
                         + ", not a map");
             }
-            int size = unpacker.unpackMapHeader();
+            Input in = new Input(unpacker, plain.length - offset);
+            int size = in.count(unpacker.unpackMapHeader(), 2, "the message map");
             Map<String, Object> message = new LinkedHashMap<>(Math.max(4, size * 2));
             Object asgiChannel = null;
             for (int i = 0; i < size; i++) {
-                String key = unpackKey(unpacker, "");
-                Object value = unpackValue(unpacker, key, 1);
+                String key = unpackKey(in, "");
+                Object value = unpackValue(in, key, 1);
                 if (ASGI_CHANNEL.equals(key)) {
                     asgiChannel = value;
                 } else {
@@ -186,16 +198,59 @@ final class MessageCodec {
         }
     }
 
-    private static String unpackKey(MessageUnpacker unpacker, String path) throws IOException {
-        MessageFormat format = unpacker.getNextFormat();
+    /**
+     * The unpacker with the size of its input: every length a member declares is checked
+     * against the bytes actually left before anything is allocated for it, so garbage that
+     * declares a map of a billion entries or a string of 2 GiB is refused, not allocated.
+     */
+    private record Input(MessageUnpacker unpacker, long length) {
+        long left() {
+            return length - unpacker.getTotalReadBytes();
+        }
+
+        /** Checks a declared element count: each element takes at least {@code bytesEach} bytes. */
+        int count(int declared, int bytesEach, String what) {
+            if (declared < 0 || (long) declared * bytesEach > left()) {
+                throw new DecodeException(what + " declares " + Integer.toUnsignedString(declared)
+                        + " elements but only " + left() + " bytes are left");
+            }
+            return declared;
+        }
+
+        /** Checks a declared payload length. */
+        int bytes(int declared, String what) {
+            if (declared < 0 || declared > left()) {
+                throw new DecodeException(what + " declares " + Integer.toUnsignedString(declared)
+                        + " bytes but only " + left() + " are left");
+            }
+            return declared;
+        }
+
+        String string(String path) throws IOException {
+            int length = bytes(unpacker.unpackRawStringHeader(), "the string at '" + path + "'");
+            byte[] utf8 = unpacker.readPayload(length);
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(utf8)).toString();
+            } catch (CharacterCodingException e) {
+                throw new DecodeException("the string at '" + path + "' is not valid UTF-8");
+            }
+        }
+    }
+
+    private static String unpackKey(Input in, String path) throws IOException {
+        MessageFormat format = in.unpacker().getNextFormat();
         if (format.getValueType() != ValueType.STRING) {
             throw new DecodeException("map key under '" + path + "' is " + format.getValueType()
                     + ", not a string");
         }
-        return unpacker.unpackString();
+        return in.string(path.isEmpty() ? "(key)" : path + ".(key)");
     }
 
-    private static Object unpackValue(MessageUnpacker unpacker, String path, int depth) throws IOException {
+    private static Object unpackValue(Input in, String path, int depth) throws IOException {
+        MessageUnpacker unpacker = in.unpacker();
         if (depth > MAX_DEPTH) {
             throw new DecodeException("nested deeper than " + MAX_DEPTH + " levels at '" + path + "'");
         }
@@ -219,25 +274,25 @@ final class MessageCodec {
             case FLOAT:
                 return unpacker.unpackDouble();
             case STRING:
-                return unpacker.unpackString();
+                return in.string(path);
             case BINARY: {
-                int length = unpacker.unpackBinaryHeader();
+                int length = in.bytes(unpacker.unpackBinaryHeader(), "the binary value at '" + path + "'");
                 return Bytes.wrap(unpacker.readPayload(length));
             }
             case ARRAY: {
-                int size = unpacker.unpackArrayHeader();
+                int size = in.count(unpacker.unpackArrayHeader(), 1, "the list at '" + path + "'");
                 List<Object> list = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
-                    list.add(unpackValue(unpacker, path + "[" + i + "]", depth + 1));
+                    list.add(unpackValue(in, path + "[" + i + "]", depth + 1));
                 }
                 return list;
             }
             case MAP: {
-                int size = unpacker.unpackMapHeader();
+                int size = in.count(unpacker.unpackMapHeader(), 2, "the map at '" + path + "'");
                 Map<String, Object> map = new LinkedHashMap<>(Math.max(4, size * 2));
                 for (int i = 0; i < size; i++) {
-                    String key = unpackKey(unpacker, path);
-                    map.put(key, unpackValue(unpacker, path + "." + key, depth + 1));
+                    String key = unpackKey(in, path);
+                    map.put(key, unpackValue(in, path + "." + key, depth + 1));
                 }
                 return map;
             }
@@ -247,11 +302,53 @@ final class MessageCodec {
         }
     }
 
+    /**
+     * A string with a lone surrogate, which has no UTF-8 form; carries the path from the value
+     * up, built only on this rare failure so that packing allocates nothing for paths.
+     */
+    private static final class LoneSurrogate extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final char character;
+        private final StringBuilder below = new StringBuilder();
+
+        LoneSurrogate(char character) {
+            super(null, null, false, false);
+            this.character = character;
+        }
+
+        LoneSurrogate under(String step) {
+            below.insert(0, step);
+            return this;
+        }
+
+        String path(String key) {
+            return key + below;
+        }
+    }
+
+    /**
+     * Packs text as msgpack str (UTF-8). A lone surrogate has no UTF-8 form: the packer would
+     * silently write '?', so it is refused instead, as Python's msgpack refuses it.
+     */
+    private static void packText(MessageBufferPacker packer, String s) throws IOException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw new LoneSurrogate(c);
+            }
+        }
+        packer.packString(s);
+    }
+
     private static void pack(MessageBufferPacker packer, Object value) throws IOException {
         if (value == null) {
             packer.packNil();
         } else if (value instanceof String s) {
-            packer.packString(s);
+            packText(packer, s);
         } else if (value instanceof Long l) {
             packer.packLong(l);
         } else if (value instanceof Double d) {
@@ -263,14 +360,25 @@ final class MessageCodec {
             packer.writePayload(bytes.toByteArray());
         } else if (value instanceof List<?> list) {
             packer.packArrayHeader(list.size());
+            int i = 0;
             for (Object item : list) {
-                pack(packer, item);
+                try {
+                    pack(packer, item);
+                } catch (LoneSurrogate e) {
+                    throw e.under("[" + i + "]");
+                }
+                i++;
             }
         } else if (value instanceof Map<?, ?> map) {
             packer.packMapHeader(map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                packer.packString((String) e.getKey());
-                pack(packer, e.getValue());
+                String key = (String) e.getKey();
+                try {
+                    packText(packer, key);
+                    pack(packer, e.getValue());
+                } catch (LoneSurrogate failure) {
+                    throw failure.under("." + key);
+                }
             }
         } else {
             // Message normalizes every value to the types above; anything else is a bug.

@@ -164,7 +164,7 @@ final class ReceiveLoop {
                             byte[] member = (byte[]) pairs.get(j);
                             double score = Double.parseDouble(new String((byte[]) pairs.get(j + 1),
                                     StandardCharsets.US_ASCII));
-                            layer.dispatch(shard, keys[i], member, score);
+                            layer.dispatch(shard, connection, keys[i], member, score);
                         }
                         int n = pairs.size() / 2;
                         popped += n;
@@ -228,13 +228,13 @@ final class ReceiveLoop {
         ScoredValue<byte[]> value = popped.getValue();
         if (!key.endsWith("!")) {
             // A normal channel is never backed up (see Scripts.POP_BATCH).
-            layer.dispatch(shard, key, value.getValue(), value.getScore());
+            layer.dispatch(shard, connection, key, value.getValue(), value.getScore());
             return;
         }
         // Back up, dispatch, acknowledge: channels_redis' protocol on this process's own key.
         String inflight = key + "$inflight";
         connection.async().zadd(inflight, value.getScore(), value.getValue());
-        layer.dispatch(shard, key, value.getValue(), value.getScore());
+        layer.dispatch(shard, connection, key, value.getValue(), value.getScore());
         connection.async().zpopmin(inflight);
     }
 

@@ -11,15 +11,20 @@ import dev.mux.layer.LayerClosedException;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.LayerUnavailableException;
 import dev.mux.layer.Message;
+import dev.mux.observe.DropCause;
+import dev.mux.observe.LayerOperation;
+import dev.mux.observe.MuxListener;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -99,6 +104,14 @@ import reactor.core.Disposable;
  * }
  * }</pre>
  *
+ * <h2>Visibility</h2>
+ * A {@link MuxListener} ({@link Builder#listener}) hears every send, group send and receive,
+ * every failed operation (with {@link LayerUnavailableException} while Redis is down or
+ * frozen), every message dropped — {@link DropCause#CHANNEL_FULL}, {@link DropCause#EXPIRED},
+ * {@link DropCause#BUFFER_FULL}, {@link DropCause#UNDECODABLE} (garbage in this process's key:
+ * logged and skipped, the receive loop goes on), {@link DropCause#UNROUTABLE} — and each
+ * connection to Redis lost and re-established.
+ *
  * <p><b>Limits</b>: Redis Cluster is not supported (the scripts touch keys of several slots,
  * as channels_redis' do); {@link #flush()} uses {@code KEYS}, which blocks a large Redis.
  *
@@ -142,10 +155,14 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final AtomicLong undeliverable = new AtomicLong();
     /** Group memberships of this layer's own channels, with the score they were added at. */
     private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
+    private final MuxListener listener;
+    /** Connections lost per remote address and not yet re-established. */
+    private final Map<String, AtomicInteger> lostConnections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private RedisChannelLayer(RedisLayerOptions options, long blockSeconds) {
+    private RedisChannelLayer(RedisLayerOptions options, MuxListener listener, long blockSeconds) {
         this.options = Objects.requireNonNull(options, "options must not be null");
+        this.listener = MuxListener.guarded(Objects.requireNonNull(listener, "listener must not be null"));
         this.layerOptions = options.layerOptions();
         this.name = "RedisChannelLayer#" + INSTANCES.incrementAndGet();
         this.prefix = options.prefix();
@@ -165,9 +182,9 @@ public final class RedisChannelLayer implements ChannelLayer {
                         TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources);
-        client.setOptions(clientOptions(options.commandTimeout(), true));
+        client.setOptions(clientOptions(options, true));
         this.loopClient = RedisClient.create(resources);
-        loopClient.setOptions(clientOptions(options.commandTimeout(), false));
+        loopClient.setOptions(clientOptions(options, false));
         AtomicInteger callbackThreads = new AtomicInteger();
         this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
@@ -179,7 +196,8 @@ public final class RedisChannelLayer implements ChannelLayer {
             shardList.add(new Shard(shardList.size(), endpoint, client, loopClient, options.commandTimeout()));
         }
         this.shards = List.copyOf(shardList);
-        this.inbox = new Inbox(layerOptions, callbacks, this::demandChanged);
+        this.inbox = new Inbox(layerOptions, callbacks, this::demandChanged,
+                (cause, count) -> this.listener.dropped(name, cause, count));
         List<ReceiveLoop> loopList = new ArrayList<>();
         for (Shard shard : shards) {
             loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
@@ -188,8 +206,14 @@ public final class RedisChannelLayer implements ChannelLayer {
         this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
                 && layerOptions.channelCapacities().isEmpty();
         this.connectionEvents = resources.eventBus().get()
-                .filter(ConnectionActivatedEvent.class::isInstance)
-                .subscribe(event -> schedule(this::checkForRestarts, 0));
+                .subscribe(event -> {
+                    if (event instanceof ConnectionActivatedEvent activated) {
+                        connectionActivated(String.valueOf(activated.remoteAddress()));
+                        schedule(this::checkForRestarts, 0);
+                    } else if (event instanceof ConnectionDeactivatedEvent deactivated) {
+                        connectionDeactivated(String.valueOf(deactivated.remoteAddress()));
+                    }
+                });
         this.sweeper = resources.eventExecutorGroup().scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         log.debug("{} created: {}, process {}", name, options, clientPrefix);
     }
@@ -201,12 +225,25 @@ public final class RedisChannelLayer implements ChannelLayer {
      * @return a new layer, to be {@linkplain #close() closed} after use
      */
     public static RedisChannelLayer create(RedisLayerOptions options) {
-        return new RedisChannelLayer(options, ReceiveLoop.BLOCK_SECONDS);
+        return new RedisChannelLayer(options, MuxListener.NOOP, ReceiveLoop.BLOCK_SECONDS);
+    }
+
+    /**
+     * Creates a layer that reports what it does to a listener; no connection is made until
+     * the first operation.
+     *
+     * @param options  the configuration
+     * @param listener hears sends, receives, failures, drops and reconnections; called on the
+     *                 layer's callback and Redis I/O threads, never under a lock
+     * @return a new layer, to be {@linkplain #close() closed} after use
+     */
+    public static RedisChannelLayer create(RedisLayerOptions options, MuxListener listener) {
+        return new RedisChannelLayer(options, listener, ReceiveLoop.BLOCK_SECONDS);
     }
 
     /** For tests: a layer whose blocking pops wait longer at the server, to expose missed wake-ups. */
     static RedisChannelLayer create(RedisLayerOptions options, long blockSeconds) {
-        return new RedisChannelLayer(options, blockSeconds);
+        return new RedisChannelLayer(options, MuxListener.NOOP, blockSeconds);
     }
 
     /**
@@ -255,7 +292,9 @@ public final class RedisChannelLayer implements ChannelLayer {
      * expiry. The channel's capacity counts every message in that set.
      *
      * @throws IllegalArgumentException also if the message contains {@code __asgi_channel__},
-     *                                  which only the layer may set
+     *                                  which only the layer may set, or a string with a lone
+     *                                  surrogate, which has no UTF-8 form (the same holds for
+     *                                  {@link #groupSend})
      */
     @Override
     public CompletionStage<Void> send(String channel, Message message) {
@@ -271,14 +310,14 @@ public final class RedisChannelLayer implements ChannelLayer {
         byte[] member = codec.member(codec.body(message), ChannelNames.isProcessLocal(channel) ? channel : null);
         long now = nextScoreMicros();
         byte[][] args = {member, score(now), score(now - expiryMicros), ascii(capacity), expiryMillisArg};
-        return run("send to " + channel, shard,
+        return observe(LayerOperation.SEND, run("send to " + channel, shard,
                 connection -> shard.<Long>eval(connection, Scripts.SEND, ScriptOutputType.INTEGER,
                         new String[] {key}, args).thenApply(queued -> {
                             if (queued == 0L) {
                                 throw new ChannelFullException(channel, capacity);
                             }
                             return null;
-                        }));
+                        })), v -> listener.layerSent(name, channel));
     }
 
     /**
@@ -306,6 +345,13 @@ public final class RedisChannelLayer implements ChannelLayer {
             return CompletableFuture.failedFuture(closedException("receive"));
         }
         CompletableFuture<Message> result = inbox.receive(channel, key);
+        if (listener != MuxListener.NOOP) {
+            result.whenComplete((m, failure) -> {
+                if (m != null) {
+                    listener.layerReceived(name, channel);
+                }
+            });
+        }
         if (closed) {
             // close() may have failed the waiters just before this one registered.
             result.completeExceptionally(closedException("receive"));
@@ -345,17 +391,27 @@ public final class RedisChannelLayer implements ChannelLayer {
         Shard shard = shardFor(group);
         double score = nextScoreMicros() / 1e6;
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Void> result = run("groupAdd of " + channel + " to " + group, shard, connection -> {
+        CompletableFuture<Void> result = observe(LayerOperation.GROUP_ADD, run("groupAdd of " + channel + " to " + group, shard, connection -> {
             CompletableFuture<Long> added = connection.async().zadd(key, score, member).toCompletableFuture();
             CompletableFuture<Boolean> expiring = connection.async()
                     .pexpire(key, layerOptions.groupExpiry().toMillis()).toCompletableFuture();
             return CompletableFuture.allOf(added, expiring);
-        });
+        }), null);
         if (isOwn(channel)) {
-            // Tracked (once recorded) so that the membership can be restored after Redis restarts.
-            result.thenRun(() -> {
-                if (!closed) {
-                    memberships.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(channel, score);
+            // Tracked at once, not when Redis answers: the caller may discard the membership as
+            // soon as the add completes, and a record made after that discard would be restored
+            // (for a channel long gone) whenever Redis restarts. A failed add is forgotten again.
+            memberships.compute(group, (g, m) -> {
+                Map<String, Double> members = m == null ? new ConcurrentHashMap<>() : m;
+                members.put(channel, score);
+                return members;
+            });
+            result.whenComplete((v, failure) -> {
+                if (failure != null || closed) {
+                    memberships.computeIfPresent(group, (g, m) -> {
+                        m.remove(channel, score);
+                        return m.isEmpty() ? null : m;
+                    });
                 }
             });
         }
@@ -375,8 +431,8 @@ public final class RedisChannelLayer implements ChannelLayer {
         String key = groupKey(group);
         Shard shard = shardFor(group);
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
-        return run("groupDiscard of " + channel + " from " + group, shard,
-                connection -> connection.async().zrem(key, member).thenApply(removed -> (Void) null));
+        return observe(LayerOperation.GROUP_DISCARD, run("groupDiscard of " + channel + " from " + group, shard,
+                connection -> connection.async().zrem(key, member).thenApply(removed -> (Void) null)), null);
     }
 
     /**
@@ -406,7 +462,7 @@ public final class RedisChannelLayer implements ChannelLayer {
             byte[][] args = {score(now - groupExpiryMicros), prefix.getBytes(StandardCharsets.UTF_8), body.entries(),
                 ascii(body.count()), seed, score(now), score(now - expiryMicros), expiryMillisArg,
                 ascii(layerOptions.capacity())};
-            return run(operation, groupShard, connection -> groupShard.<List<Object>>eval(connection,
+            return observe(LayerOperation.GROUP_SEND, run(operation, groupShard, connection -> groupShard.<List<Object>>eval(connection,
                     Scripts.GROUP_SEND, ScriptOutputType.MULTI, new String[] {groupKey}, args).thenApply(counts -> {
                         GroupSendResult result = new GroupSendResult(((Long) counts.get(0)).intValue(),
                                 ((Long) counts.get(1)).intValue());
@@ -415,13 +471,14 @@ public final class RedisChannelLayer implements ChannelLayer {
                                     name, group, result.dropped(), result.members());
                         }
                         return result;
-                    }));
+                    })), result -> groupSent(group, result));
         }
         byte[][] membersArgs = {score(now - groupExpiryMicros)};
-        return run(operation, groupShard,
+        return observe(LayerOperation.GROUP_SEND, run(operation, groupShard,
                 connection -> groupShard.<List<Object>>eval(connection, Scripts.GROUP_MEMBERS,
                         ScriptOutputType.MULTI, new String[] {groupKey}, membersArgs)
-                        .thenCompose(members -> deliverToMembers(operation, group, members, message, now)));
+                        .thenCompose(members -> deliverToMembers(operation, group, members, message, now))),
+                result -> groupSent(group, result));
     }
 
     private CompletableFuture<GroupSendResult> deliverToMembers(String operation, String group, List<Object> members,
@@ -508,7 +565,8 @@ public final class RedisChannelLayer implements ChannelLayer {
             parts.add(run("flush", shard, connection -> shard.<Long>eval(connection, Scripts.FLUSH,
                     ScriptOutputType.INTEGER, new String[0], pattern)));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(inbox::clearBuffers);
+        return observe(LayerOperation.FLUSH,
+                CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(inbox::clearBuffers), null);
     }
 
     /**
@@ -583,18 +641,26 @@ public final class RedisChannelLayer implements ChannelLayer {
     // ---------------------------------------------------------------------------------------
     // Receive side, called by the loops
 
-    /** Decodes a popped member and hands it to the channels it is for. Never throws. */
-    void dispatch(Shard shard, String key, byte[] member, double score) {
+    /**
+     * Decodes a popped member and hands it to the channels it is for. Never throws.
+     *
+     * @param via the receive loop's connection, which popped the member: a message that must go
+     *            back to its queue is returned on it, so that it is back before the loop's next
+     *            pop (Redis runs one connection's commands in order) and the queue's order holds
+     */
+    void dispatch(Shard shard, StatefulRedisConnection<String, byte[]> via, String key, byte[] member, double score) {
         MessageCodec.Decoded decoded;
         try {
             decoded = codec.decode(member);
         } catch (MessageCodec.DecodeException e) {
             undeliverable.incrementAndGet();
+            listener.dropped(name, DropCause.UNDECODABLE, 1);
             log.warn("{} {}: dropped a message on {} that cannot be decoded: {}", name, shard, key, e.getMessage());
             return;
         }
         if (score <= (System.currentTimeMillis() * 1000 - expiryMicros) / 1e6) {
             undeliverable.incrementAndGet();
+            listener.dropped(name, DropCause.EXPIRED, 1);
             log.debug("{} {}: dropped an expired message on {}", name, shard, key);
             return;
         }
@@ -603,6 +669,7 @@ public final class RedisChannelLayer implements ChannelLayer {
             message = Message.fromMap(decoded.message());
         } catch (IllegalArgumentException e) {
             undeliverable.incrementAndGet();
+            listener.dropped(name, DropCause.UNDECODABLE, 1);
             log.warn("{} {}: dropped a message on {}: {}", name, shard, key, e.getMessage());
             return;
         }
@@ -616,7 +683,7 @@ public final class RedisChannelLayer implements ChannelLayer {
             if (parked != null) {
                 schedule(() -> {
                     if (inbox.unpark(queue, parked)) {
-                        requeue(shard, key, member, score);
+                        requeue(shard, via, key, member, score);
                     }
                 }, PARK_MILLIS);
             }
@@ -626,6 +693,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         List<?> targets = routing instanceof String s ? List.of(s) : routing instanceof List<?> l ? l : List.of();
         if (targets.isEmpty()) {
             undeliverable.incrementAndGet();
+            listener.dropped(name, DropCause.UNROUTABLE, 1);
             log.warn("{} {}: dropped a message on process key {} without a valid __asgi_channel__", name, shard, key);
         }
         for (Object target : targets) {
@@ -633,6 +701,7 @@ public final class RedisChannelLayer implements ChannelLayer {
                 inbox.deliver(channel, message, score);
             } else {
                 undeliverable.incrementAndGet();
+                listener.dropped(name, DropCause.UNROUTABLE, 1);
                 log.warn("{} {}: dropped a message on {} for a channel not of this process: {}", name, shard, key,
                         target);
             }
@@ -640,18 +709,67 @@ public final class RedisChannelLayer implements ChannelLayer {
     }
 
     /** Puts an unclaimed message of a normal channel back at its place in the queue. */
-    private void requeue(Shard shard, String key, byte[] member, double score) {
-        byte[][] args = {member, Double.toString(score).getBytes(StandardCharsets.US_ASCII), expiryMillisArg};
-        run("requeue on " + key, shard, connection -> shard.<Long>eval(connection, Scripts.REQUEUE,
-                ScriptOutputType.INTEGER, new String[] {key}, args)).whenComplete((v, failure) -> {
+    private void requeue(Shard shard, StatefulRedisConnection<String, byte[]> via, String key, byte[] member,
+            double score) {
+        // Plain pipelined commands rather than a script: a script unknown to a restarted Redis
+        // would be sent again only after the NOSCRIPT reply, behind the loop's next pop.
+        CompletableFuture<Long> added = via.async().zadd(key, score, member).toCompletableFuture();
+        CompletableFuture<Boolean> expiring = via.async().pexpire(key, layerOptions.expiry().toMillis())
+                .toCompletableFuture();
+        CompletableFuture.allOf(added, expiring).whenComplete((v, failure) -> {
                     if (failure != null) {
                         undeliverable.incrementAndGet();
+                        listener.dropped(name, DropCause.UNAVAILABLE, 1);
                         log.warn("{} {}: lost a message of {} whose receive was cancelled: {}", name, shard, key,
                                 failure.toString());
                     } else {
                         log.debug("{} {}: returned a message to {}: its receive was cancelled", name, shard, key);
                     }
                 });
+    }
+
+    /** Reports an operation's outcome to the listener; returns the same stage. */
+    private <T> CompletableFuture<T> observe(LayerOperation operation, CompletableFuture<T> stage,
+            java.util.function.Consumer<T> onSuccess) {
+        if (listener == MuxListener.NOOP) {
+            return stage;
+        }
+        stage.whenComplete((value, failure) -> {
+            if (failure == null) {
+                if (onSuccess != null) {
+                    onSuccess.accept(value);
+                }
+                return;
+            }
+            Throwable cause = Shard.unwrap(failure);
+            if (cause instanceof ChannelFullException) {
+                listener.dropped(name, DropCause.CHANNEL_FULL, 1);
+            }
+            listener.layerFailed(name, operation, cause);
+        });
+        return stage;
+    }
+
+    private void groupSent(String group, GroupSendResult result) {
+        if (result.dropped() > 0) {
+            listener.dropped(name, DropCause.CHANNEL_FULL, result.dropped());
+        }
+        listener.layerGroupSent(name, group, result.delivered(), result.dropped());
+    }
+
+    private void connectionDeactivated(String remote) {
+        if (closed) {
+            return;
+        }
+        lostConnections.computeIfAbsent(remote, r -> new AtomicInteger()).incrementAndGet();
+        listener.layerDisconnected(name, remote);
+    }
+
+    private void connectionActivated(String remote) {
+        AtomicInteger lost = lostConnections.get(remote);
+        if (lost != null && lost.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            listener.layerReconnected(name, remote);
+        }
     }
 
     /** Runs a task on the Redis client's scheduler; ignored once closed. */
@@ -883,7 +1001,8 @@ public final class RedisChannelLayer implements ChannelLayer {
         return out.toString();
     }
 
-    private static ClientOptions clientOptions(Duration commandTimeout, boolean timeoutCommands) {
+    private static ClientOptions clientOptions(RedisLayerOptions options, boolean timeoutCommands) {
+        Duration commandTimeout = options.commandTimeout();
         long timeoutMillis = Math.max(1, commandTimeout.toMillis());
         TimeoutOptions.TimeoutSource source = new TimeoutOptions.TimeoutSource() {
             @Override
@@ -898,7 +1017,12 @@ public final class RedisChannelLayer implements ChannelLayer {
                 return TimeUnit.MILLISECONDS;
             }
         };
-        return ClientOptions.builder()
+        ClientOptions.Builder builder = ClientOptions.builder();
+        if (options.tlsTrustedCertificates() != null) {
+            builder.sslOptions(SslOptions.builder().jdkSslProvider()
+                    .trustManager(options.tlsTrustedCertificates().toFile()).build());
+        }
+        return builder
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
@@ -925,8 +1049,20 @@ public final class RedisChannelLayer implements ChannelLayer {
      */
     public static final class Builder {
         private final RedisLayerOptions.Builder options = RedisLayerOptions.builder();
+        private MuxListener listener = MuxListener.NOOP;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the listener that hears sends, receives, failures, drops and reconnections.
+         *
+         * @param listener the listener; default {@link MuxListener#NOOP}
+         * @return this builder
+         */
+        public Builder listener(MuxListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            return this;
         }
 
         /**
@@ -1052,6 +1188,18 @@ public final class RedisChannelLayer implements ChannelLayer {
         }
 
         /**
+         * Trusts the certificates of a PEM file for {@code rediss://} shards. See
+         * {@link RedisLayerOptions.Builder#tlsTrustedCertificates}.
+         *
+         * @param pemFile the certificates
+         * @return this builder
+         */
+        public Builder tlsTrustedCertificates(java.nio.file.Path pemFile) {
+            options.tlsTrustedCertificates(pemFile);
+            return this;
+        }
+
+        /**
          * Builds the options without creating a layer.
          *
          * @return the options
@@ -1066,7 +1214,7 @@ public final class RedisChannelLayer implements ChannelLayer {
          * @return a new layer
          */
         public RedisChannelLayer build() {
-            return create(options.build());
+            return new RedisChannelLayer(options.build(), listener, ReceiveLoop.BLOCK_SECONDS);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.mux.redis;
 
 import dev.mux.layer.CapacityRule;
 import dev.mux.layer.LayerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,7 @@ public final class RedisLayerOptions {
     private final List<String> symmetricEncryptionKeys;
     private final Duration commandTimeout;
     private final Duration maxReconnectDelay;
+    private final Path tlsTrustedCertificates;
 
     private RedisLayerOptions(Builder b) {
         this.endpoints = b.endpoints.isEmpty() ? List.of(RedisEndpoint.host(DEFAULT_HOST)) : List.copyOf(b.endpoints);
@@ -56,6 +59,7 @@ public final class RedisLayerOptions {
         this.symmetricEncryptionKeys = List.copyOf(b.symmetricEncryptionKeys);
         this.commandTimeout = b.commandTimeout;
         this.maxReconnectDelay = b.maxReconnectDelay;
+        this.tlsTrustedCertificates = b.tlsTrustedCertificates;
     }
 
     /**
@@ -89,6 +93,7 @@ public final class RedisLayerOptions {
         b.symmetricEncryptionKeys.addAll(symmetricEncryptionKeys);
         b.commandTimeout = commandTimeout;
         b.maxReconnectDelay = maxReconnectDelay;
+        b.tlsTrustedCertificates = tlsTrustedCertificates;
         return b;
     }
 
@@ -147,13 +152,24 @@ public final class RedisLayerOptions {
         return maxReconnectDelay;
     }
 
+    /**
+     * Returns the PEM file of the certificates a {@code rediss://} server's certificate must
+     * chain to, instead of the JDK's default trust store.
+     *
+     * @return the file, or {@code null} for the JDK's default trust store
+     */
+    public Path tlsTrustedCertificates() {
+        return tlsTrustedCertificates;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o == this || (o instanceof RedisLayerOptions other && endpoints.equals(other.endpoints)
                 && prefix.equals(other.prefix) && layerOptions.equals(other.layerOptions)
                 && symmetricEncryptionKeys.equals(other.symmetricEncryptionKeys)
                 && commandTimeout.equals(other.commandTimeout)
-                && maxReconnectDelay.equals(other.maxReconnectDelay));
+                && maxReconnectDelay.equals(other.maxReconnectDelay)
+                && Objects.equals(tlsTrustedCertificates, other.tlsTrustedCertificates));
     }
 
     @Override
@@ -166,7 +182,8 @@ public final class RedisLayerOptions {
     public String toString() {
         return "RedisLayerOptions[endpoints=" + endpoints + ", prefix=" + prefix + ", " + layerOptions
                 + ", encryptionKeys=" + symmetricEncryptionKeys.size() + ", commandTimeout=" + commandTimeout
-                + ", maxReconnectDelay=" + maxReconnectDelay + "]";
+                + ", maxReconnectDelay=" + maxReconnectDelay
+                + (tlsTrustedCertificates == null ? "" : ", tlsTrustedCertificates=" + tlsTrustedCertificates) + "]";
     }
 
     /**
@@ -178,6 +195,7 @@ public final class RedisLayerOptions {
         private final List<RedisEndpoint> endpoints = new ArrayList<>();
         private String prefix = DEFAULT_PREFIX;
         private LayerOptions.Builder layer = LayerOptions.builder();
+        private Path tlsTrustedCertificates;
         private final List<String> symmetricEncryptionKeys = new ArrayList<>();
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
@@ -342,6 +360,32 @@ public final class RedisLayerOptions {
          */
         public Builder maxReconnectDelay(Duration delay) {
             this.maxReconnectDelay = requirePositive("maxReconnectDelay", delay);
+            return this;
+        }
+
+        /**
+         * Trusts the certificates in a PEM file (a private CA, or a self-signed server
+         * certificate) for {@code rediss://} shards, instead of the JDK's default trust store.
+         * The server's certificate must still name the host it is reached by (a DNS name, or an
+         * IP address in its subject alternative names): the peer is fully verified.
+         *
+         * <pre>{@code
+         * RedisLayerOptions.builder()
+         *     .host("rediss://:s3cret@redis.internal:6380")
+         *     .tlsTrustedCertificates(Path.of("/etc/mux/redis-ca.pem"))
+         *     .build();
+         * }</pre>
+         *
+         * @param pemFile a readable file of one or more PEM certificates
+         * @return this builder
+         * @throws IllegalArgumentException if the file cannot be read
+         */
+        public Builder tlsTrustedCertificates(Path pemFile) {
+            Objects.requireNonNull(pemFile, "pemFile must not be null");
+            if (!Files.isReadable(pemFile)) {
+                throw new IllegalArgumentException("tlsTrustedCertificates must be a readable PEM file, was " + pemFile);
+            }
+            this.tlsTrustedCertificates = pemFile;
             return this;
         }
 

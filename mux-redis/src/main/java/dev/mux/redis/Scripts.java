@@ -173,18 +173,6 @@ final class Scripts {
             """);
 
     /**
-     * Return of a message popped from a normal channel for a receive that was cancelled
-     * meanwhile: put it back with its original score, so it keeps its place at the head of the
-     * queue for the next receiver (in this process or another), and refresh the key's TTL as a
-     * send does. KEYS[1] = channel key; ARGV = member, score, TTL in ms.
-     */
-    static final Script REQUEUE = script("requeue", """
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return 1
-            """);
-
-    /**
      * flush: delete every key under the prefix, in batches of 5000 as channels_redis does.
      * ARGV[1] = the KEYS pattern. Returns the number of keys deleted.
      */

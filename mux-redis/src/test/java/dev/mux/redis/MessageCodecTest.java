@@ -112,7 +112,12 @@ class MessageCodecTest {
         assertThatThrownBy(() -> plain.decode(concat(new byte[12], HEX.parseHex("81a178d40100"))))
                 .hasMessageContaining("EXTENSION");
         assertThatThrownBy(() -> plain.decode(concat(new byte[12], HEX.parseHex("81a178a2c328"))))
-                .hasMessageContaining("invalid msgpack");
+                .hasMessageContaining("not valid UTF-8");
+        // Lengths larger than the member are refused before anything is allocated for them.
+        assertThatThrownBy(() -> plain.decode(concat(new byte[12], HEX.parseHex("df7ffffff0"))))
+                .hasMessageContaining("declares 2147483632 elements");
+        assertThatThrownBy(() -> plain.decode(concat(new byte[12], HEX.parseHex("81a178c640000000"))))
+                .hasMessageContaining("declares 1073741824 bytes");
         assertThatThrownBy(() -> plain.decode(concat(new byte[12], HEX.parseHex("80c0"))))
                 .hasMessageContaining("extra bytes");
         assertThatThrownBy(() -> plain.decode(concat(new byte[12], HEX.parseHex("82a178"))))

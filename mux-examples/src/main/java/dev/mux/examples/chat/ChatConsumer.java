@@ -21,9 +21,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Mux adds what the tutorial leaves out: a room name that is not 1 to 64 letters, digits,
  * {@code _} or {@code -} is refused at the handshake (HTTP 403), and a frame that is not
- * {@code {"message": text}} with 1 to {@value BoardMessage#MAX_TEXT_LENGTH} characters is
+ * {@code {"message": text}} with 1 to {@value BoardMessage#MAX_TEXT_LENGTH} characters of valid
+ * Unicode (no half surrogate pair, which JSON can escape but UTF-8 cannot carry) is
  * answered with {@code {"error": "<what was wrong>"}} and otherwise ignored, so one bad client
- * cannot spam the room with garbage nor lose its connection over a typo.
+ * cannot spam the room with garbage nor lose its connection over a typo. When the channel
+ * layer is unavailable (Redis down or frozen), the sender is told
+ * {@code {"error": "message not delivered: ..."}} and stays connected.
  *
  * <p><b>Threading:</b> one instance per connection; the Mux runtime calls it one callback at a
  * time.
@@ -85,7 +88,29 @@ public final class ChatConsumer extends JsonWebSocketConsumer {
                     + " characters, this one had " + text.length()));
             return;
         }
-        groupSend(group, Message.of("type", CHAT_MESSAGE, "message", text));
+        if (hasLoneSurrogate(text)) {
+            // JSON may escape half a character ("\ud800"); no UTF-8 carries it, nor Redis.
+            sendJson(Map.of("error", "a message must be valid Unicode text"));
+            return;
+        }
+        groupSend(group, Message.of("type", CHAT_MESSAGE, "message", text)).whenComplete((result, failure) -> {
+            if (failure != null) {
+                // The runtime counts the failure and logs it once per outage; the sender hears it.
+                sendJson(Map.of("error", "message not delivered: the chat is unavailable, try again"));
+            }
+        });
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -85,6 +85,8 @@ class ChatConsumerTest {
             alice.sendJson(Map.of("message", "x".repeat(1001)));
             assertThat(alice.receiveJson().get("error").asText())
                     .isEqualTo("a message has 1 to 1000 characters, this one had 1001");
+            alice.sendText("{\"message\": \"half a pair: \\ud800\"}");
+            assertThat(alice.receiveJson().get("error").asText()).isEqualTo("a message must be valid Unicode text");
             bob.expectNothing();
 
             alice.sendJson(Map.of("message", "still here"));

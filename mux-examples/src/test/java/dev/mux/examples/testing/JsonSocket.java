@@ -124,6 +124,38 @@ public final class JsonSocket implements AutoCloseable {
     }
 
     /**
+     * Sends text as it is, JSON or not.
+     *
+     * @param text the frame's text
+     */
+    public void sendText(String text) {
+        try {
+            socket.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot send: " + e, e);
+        }
+    }
+
+    /**
+     * Sends a binary frame.
+     *
+     * @param data the bytes
+     */
+    public void sendBinary(byte[] data) {
+        try {
+            socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot send: " + e, e);
+        }
+    }
+
+    /**
      * Waits for the next frame.
      *
      * @return the frame, parsed
@@ -142,6 +174,42 @@ public final class JsonSocket implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * Waits at most {@code wait} for the next frame.
+     *
+     * @param wait how long to wait
+     * @return the frame, parsed, or {@code null} if none came
+     */
+    public JsonNode poll(Duration wait) {
+        try {
+            String frame = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return frame == null ? null : JSON.readTree(frame);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /**
+     * Returns the server's close code once it closed.
+     *
+     * @return the code, or -1 while open (or if the socket failed)
+     */
+    public int closeCode() {
+        return closed.isDone() && !closed.isCompletedExceptionally() ? closed.join() : -1;
+    }
+
+    /**
+     * Tells whether the server closed the socket (or it failed).
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return closed.isDone();
     }
 
     /**

@@ -31,6 +31,11 @@ import java.util.stream.Stream;
  * {@link #pause()} SIGSTOP (the port stays open but nothing answers) and {@link #resume()}
  * SIGCONT.
  *
+ * <p>{@link #builder()} starts one that requires a password ({@code --requirepass}) and/or
+ * also listens for TLS on a second port ({@code --tls-port}, with a certificate the test
+ * made, see {@link TestCertificates}); {@link #uri()} and {@link #tlsUri()} then carry the
+ * password, and {@link #command} authenticates.
+ *
  * <p>The binary is looked up on {@code PATH}; when it is missing, {@link #start()} fails with
  * an {@link IllegalStateException} saying to run {@code apt-get install redis-server}. Tests
  * never skip for want of it.
@@ -49,15 +54,21 @@ public final class RedisServer implements AutoCloseable {
     private final Path executable;
     private final Path dir;
     private final int port;
+    private final String password;
+    private final TestCertificates tls;
+    private final int tlsPort;
     private final Thread shutdownHook;
     private Process process;
     private boolean paused;
     private boolean closed;
 
-    private RedisServer(Path executable, Path dir, int port) {
+    private RedisServer(Path executable, Path dir, int port, String password, TestCertificates tls, int tlsPort) {
         this.executable = executable;
         this.dir = dir;
         this.port = port;
+        this.password = password;
+        this.tls = tls;
+        this.tlsPort = tlsPort;
         this.shutdownHook = new Thread(this::destroyQuietly, "redis-server-" + port + "-reaper");
     }
 
@@ -68,6 +79,61 @@ public final class RedisServer implements AutoCloseable {
      * @throws IllegalStateException if {@code redis-server} is not on PATH or does not come up
      */
     public static RedisServer start() {
+        return start(null, null);
+    }
+
+    /**
+     * Starts a builder for a server with a password and/or TLS.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link RedisServer} with a password and/or a TLS port. Not thread-safe.
+     */
+    public static final class Builder {
+        private String password;
+        private TestCertificates tls;
+
+        private Builder() {
+        }
+
+        /**
+         * Requires this password ({@code --requirepass}).
+         *
+         * @param password the password
+         * @return this builder
+         */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * Also listens for TLS on a second loopback port with this certificate and key.
+         *
+         * @param certificates the server's certificate and key
+         * @return this builder
+         */
+        public Builder tls(TestCertificates certificates) {
+            this.tls = certificates;
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @return the running server
+         */
+        public RedisServer start() {
+            return RedisServer.start(password, tls);
+        }
+    }
+
+    private static RedisServer start(String password, TestCertificates tls) {
         Path executable = findExecutable();
         Path dir;
         try {
@@ -78,7 +144,7 @@ public final class RedisServer implements AutoCloseable {
         IllegalStateException last = null;
         // Another process may grab the free port between our probe and redis' bind: retry.
         for (int attempt = 0; attempt < 5; attempt++) {
-            RedisServer server = new RedisServer(executable, dir, freePort());
+            RedisServer server = new RedisServer(executable, dir, freePort(), password, tls, tls == null ? 0 : freePort());
             try {
                 server.launch();
                 Runtime.getRuntime().addShutdownHook(server.shutdownHook);
@@ -98,7 +164,20 @@ public final class RedisServer implements AutoCloseable {
      * @return the URI of this server
      */
     public String uri() {
-        return "redis://" + LOOPBACK + ":" + port;
+        return "redis://" + (password == null ? "" : ":" + password + "@") + LOOPBACK + ":" + port;
+    }
+
+    /**
+     * The URI of the TLS port, {@code rediss://[:password@]127.0.0.1:<tls port>}.
+     *
+     * @return the URI
+     * @throws IllegalStateException if the server was started without TLS
+     */
+    public String tlsUri() {
+        if (tls == null) {
+            throw new IllegalStateException("this redis-server was started without TLS; use builder().tls(...)");
+        }
+        return "rediss://" + (password == null ? "" : ":" + password + "@") + LOOPBACK + ":" + tlsPort;
     }
 
     /**
@@ -249,9 +328,15 @@ public final class RedisServer implements AutoCloseable {
             socket.connect(new InetSocketAddress(LOOPBACK, port), 5_000);
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
+            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            if (password != null) {
+                out.write(encodeCommand("AUTH", password));
+                out.flush();
+                readReply(in);
+            }
             out.write(encodeCommand(args));
             out.flush();
-            return readReply(new BufferedInputStream(socket.getInputStream()));
+            return readReply(in);
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server on port " + port + " did not answer "
                     + args[0], e);
@@ -300,7 +385,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> cmd = List.of(executable.toString(),
+        List<String> cmd = new ArrayList<>(List.of(executable.toString(),
                 "--port", Integer.toString(port),
                 "--bind", LOOPBACK,
                 "--protected-mode", "yes",
@@ -308,7 +393,17 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", "no",
                 "--daemonize", "no",
                 "--dir", dir.toString(),
-                "--logfile", "");
+                "--logfile", ""));
+        if (password != null) {
+            cmd.addAll(List.of("--requirepass", password));
+        }
+        if (tls != null) {
+            cmd.addAll(List.of("--tls-port", Integer.toString(tlsPort),
+                    "--tls-cert-file", tls.certificate().toString(),
+                    "--tls-key-file", tls.privateKey().toString(),
+                    "--tls-ca-cert-file", tls.certificate().toString(),
+                    "--tls-auth-clients", "no"));
+        }
         ProcessBuilder builder = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
