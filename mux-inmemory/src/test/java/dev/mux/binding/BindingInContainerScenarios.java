@@ -33,7 +33,7 @@ abstract class BindingInContainerScenarios extends BindingOverSocketScenarios {
 
     @Override
     protected final DemuxClient connect(String path) throws Exception {
-        return new RealClient(CLIENT.manager(), server.uri(path));
+        return new RealClient(CLIENT.newClient(), server.uri(path));
     }
 
     @Override

@@ -85,7 +85,7 @@ abstract class ContainerScenarios {
     }
 
     private TestClient connect(String path) throws Exception {
-        TestClient c = TestClient.connect(CLIENT.manager(), server.uri(path));
+        TestClient c = TestClient.connect(CLIENT.newClient(), server.uri(path));
         open.add(c);
         return c;
     }
@@ -148,7 +148,7 @@ abstract class ContainerScenarios {
 
     @Test
     void routeParametersQueryHeadersAndTheRemoteAddressReachTheScope() throws Exception {
-        TestClient c = TestClient.connect(CLIENT.manager(), server.uri("/demultiplex/room_42/?a=1&a=2"),
+        TestClient c = TestClient.connect(CLIENT.newClient(), server.uri("/demultiplex/room_42/?a=1&a=2"),
                 Map.of("X-Test", "yes"), List.of());
         open.add(c);
         JsonNode scope = c.receiveJson(WAIT);
@@ -175,7 +175,7 @@ abstract class ContainerScenarios {
         assertThat(raw("/ws/echo/", Map.of("Origin", "https://evil.example.net")).status()).isEqualTo(403);
         assertThat(raw("/ws/echo/", Map.of("Origin", "http://127.0.0.1:" + server.port())).status()).isEqualTo(101);
         assertThat(raw("/ws/echo/", Map.of("Origin", "https://app.example.com")).status()).isEqualTo(101);
-        assertThatThrownBy(() -> TestClient.connect(CLIENT.manager(), server.uri("/ws/echo/"),
+        assertThatThrownBy(() -> TestClient.connect(CLIENT.newClient(), server.uri("/ws/echo/"),
                 Map.of("Origin", "https://evil.example.net"), List.of()))
                 .isInstanceOf(DeploymentException.class);
     }
@@ -191,7 +191,7 @@ abstract class ContainerScenarios {
 
     @Test
     void theSubprotocolChosenByTheConsumerReachesTheClient() throws Exception {
-        TestClient c = TestClient.connect(CLIENT.manager(), server.uri("/ws/protocol/"), Map.of(), List.of("v2", "v1"));
+        TestClient c = TestClient.connect(CLIENT.newClient(), server.uri("/ws/protocol/"), Map.of(), List.of("v2", "v1"));
         open.add(c);
         assertThat(c.session().getNegotiatedSubprotocol()).isEqualTo("v1");
         TestClient none = connect("/ws/protocol/");

@@ -20,7 +20,7 @@ class JettyContainerIT extends ContainerScenarios {
         try (InMemoryChannelLayer layer = new InMemoryChannelLayer();
              Mux mux = Mux.builder().layer(layer).route("/ws/echo/", TestConsumers.Echo::new).build();
              TestContainers.Running war = TestContainers.jettyWar(mux);
-             TestClient c = TestClient.connect(CLIENT.manager(), war.uri("/ws/echo/"))) {
+             TestClient c = TestClient.connect(CLIENT.newClient(), war.uri("/ws/echo/"))) {
             c.sendText("deployed");
             assertThat(c.receiveText(Duration.ofSeconds(10))).isEqualTo("deployed");
         }

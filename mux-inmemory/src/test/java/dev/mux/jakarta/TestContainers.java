@@ -4,7 +4,9 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.lang.reflect.Constructor;
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final TestContainers.Client CLIENT = new TestContainers.Client();
  *
  * try (TestContainers.Running server = TestContainers.jetty(mux)) {
- *     TestClient c = TestClient.connect(CLIENT.manager(), server.uri("/ws/echo/"));
+ *     TestClient c = TestClient.connect(CLIENT.newClient(), server.uri("/ws/echo/"));
  *     ...
  * }
  * }</pre>
@@ -114,40 +116,44 @@ public final class TestContainers {
     }
 
     /**
-     * The real WebSocket client (Tyrus's standalone client) for a test class: register it as a
-     * static {@code @RegisterExtension} field; it is created before the class's tests and shut
-     * down after them.
+     * Real WebSocket clients (Tyrus's standalone client) for a test class: register it as a
+     * static {@code @RegisterExtension} field and take a {@linkplain #newClient() new client}
+     * for each connection; all are shut down after the class's tests.
+     *
+     * <p>One client per connection because a Tyrus client shuts its executors down when its
+     * last connection closes, so a connection it opens at that moment can fail with a
+     * {@code RejectedExecutionException} (Tyrus issue 640).
      */
     public static final class Client implements BeforeAllCallback, AfterAllCallback {
-        private volatile ClientManager manager;
+        private final List<ClientManager> made = new CopyOnWriteArrayList<>();
+        private volatile boolean running;
 
         /**
-         * Returns the client of the running test class.
+         * Returns a new client for one connection.
          *
-         * @return the client
+         * @return the client, shut down after the test class
          * @throws IllegalStateException outside a test class's lifetime
          */
-        public ClientManager manager() {
-            ClientManager m = manager;
-            if (m == null) {
-                throw new IllegalStateException("the client runs only while a test class runs;"
-                        + " register it with @RegisterExtension on a static field");
+        public ClientManager newClient() {
+            if (!running) {
+                throw new IllegalStateException("clients are made only while a test class runs;"
+                        + " register the extension with @RegisterExtension on a static field");
             }
-            return m;
+            ClientManager client = ClientManager.createClient();
+            made.add(client);
+            return client;
         }
 
         @Override
         public void beforeAll(ExtensionContext context) {
-            manager = ClientManager.createClient();
+            running = true;
         }
 
         @Override
         public void afterAll(ExtensionContext context) {
-            ClientManager m = manager;
-            manager = null;
-            if (m != null) {
-                m.shutdown();
-            }
+            running = false;
+            made.forEach(ClientManager::shutdown);
+            made.clear();
         }
     }
 
