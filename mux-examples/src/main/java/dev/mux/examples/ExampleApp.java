@@ -18,7 +18,6 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -48,9 +47,6 @@ import java.util.Objects;
  * time per connection); the servlets run on the container's request threads.
  */
 public final class ExampleApp implements AutoCloseable {
-
-    /** How long a WebSocket may stay silent before the container closes it. */
-    public static final Duration SOCKET_IDLE_TIMEOUT = Duration.ofHours(1);
 
     /** The chat's route, as in the Channels tutorial. */
     public static final String CHAT_ROUTE = "/ws/chat/{room}/";
@@ -163,9 +159,6 @@ public final class ExampleApp implements AutoCloseable {
      * @throws DeploymentException if the container refuses an endpoint
      */
     public void install(ServletContext context, ServerContainer container) throws DeploymentException {
-        // Containers close quiet sockets early (Jetty after 30 s); a chat page may sit idle
-        // much longer. Daphne keeps them for a day; an hour bounds half-open connections.
-        container.setDefaultMaxSessionIdleTimeout(SOCKET_IDLE_TIMEOUT.toMillis());
         for (ServerEndpointConfig config : endpointConfigs()) {
             container.addEndpoint(config);
         }
