@@ -5,7 +5,8 @@
 #   paced50   50 clients, 1 sender, 400 messages at 20 msg/s
 #   paced500  500 clients, 1 sender, 100 messages at 20 msg/s
 # then the scale test of one Mux node: 10,000 idle connections in one group (heap per connection)
-# and 20 group messages to all of them (fan-out time), with the in-memory and the Redis layer.
+# and 20 group messages to all of them, one after the other (fan-out time), with the in-memory
+# and the Redis layer.
 # Writes docs/benchmarks-chat.md and docs/benchmarks-chat.png; raw results go to
 # mux-examples/target/bench-chat/. Bounded: every load has a time bound and the script stops
 # starting new steps BENCH_BUDGET_SECONDS (default 720) after the build.
@@ -172,7 +173,7 @@ scenarios() { # SERVER PORT PID
   run_load "$server-paced500" "ws://127.0.0.1:$port/ws/chat/${server}_paced500/" "$pid" \
     --clients 500 --senders 1 --messages "$PACED500_MESSAGES" --rate 20 --warmup 20 --max-duration 150
 }
-SCENARIO_TEXT="blast50 = 50 clients, 1 sender, $BLAST_MESSAGES messages back to back with at most 100 in flight (sent but not yet back at the sender) after 200 warm-up messages; paced50 = 50 clients, 1 sender, $PACED_MESSAGES messages at 20 msg/s after 40 warm-up; paced500 = 500 clients, 1 sender, $PACED500_MESSAGES messages at 20 msg/s after 20 warm-up; idle timeout 5 s; scale = $SCALE_CLIENTS clients, 1 sender, $SCALE_BROADCASTS group messages at 2 msg/s"
+SCENARIO_TEXT="blast50 = 50 clients, 1 sender, $BLAST_MESSAGES messages back to back with at most 100 in flight (sent but not yet back at the sender) after 200 warm-up messages; paced50 = 50 clients, 1 sender, $PACED_MESSAGES messages at 20 msg/s after 40 warm-up; paced500 = 500 clients, 1 sender, $PACED500_MESSAGES messages at 20 msg/s after 20 warm-up; idle timeout 5 s; scale = $SCALE_CLIENTS clients, 1 sender, $SCALE_BROADCASTS group messages, each sent when the previous one had reached every client (--serial), idle clients ping every 10 s"
 
 # ---- Django Channels ---------------------------------------------------------------------------
 DJANGO_PORT=$(free_port)
@@ -256,7 +257,7 @@ if [ -n "$MUX_MAIN" ]; then
       if [ "$layer" = redis ]; then opts=(--redis "redis://127.0.0.1:$REDIS_PORT"); else opts=(); fi
       if start_mux "mux-scale-$layer" "${opts[@]}"; then
         run_load "scale-$layer" "ws://127.0.0.1:$MUX_PORT/ws/chat/scale/" "$MUX_PID" \
-          --clients "$SCALE_CLIENTS" --senders 1 --messages "$SCALE_BROADCASTS" --rate 2 --warmup 2 \
+          --clients "$SCALE_CLIENTS" --senders 1 --messages "$SCALE_BROADCASTS" --rate 0 --serial --warmup 2 \
           --connect-concurrency 200 --connect-timeout 30 --io-clients 2 --ping-interval 10 --jvm-heap --max-duration 300 \
           --idle-timeout 10
         stop "$MUX_PID"

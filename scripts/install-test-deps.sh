@@ -4,12 +4,16 @@ set -euo pipefail
 
 packages=(
   redis-server            # the Redis layer's tests start their own redis-server on a free port
+  postgresql              # the examples' PostgreSQL tests run their own initdb + postgres on a free port
   openssl                 # makes the test certificate of the Redis TLS tests (rediss://)
   python3-channels-redis  # interop: the Python reference layer, run with /usr/bin/python3
   python3-django-channels # interop: Django Channels consumers and workers
   python3-daphne          # interop: the Django Channels server for the chat example
   chromium                # browser tests of the example page
 )
+# The browser tests drive Chromium with the npm package playwright-core (installed by the
+# tests themselves with `npm ci`); they need Node.js and npm.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

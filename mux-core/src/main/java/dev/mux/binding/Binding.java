@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mux.demux.StreamConsumer;
 import dev.mux.demux.StreamFrames;
 import dev.mux.demux.StreamHandle;
-import dev.mux.internal.JsonSupport;
+import dev.mux.internal.Json;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.ChannelNames;
 import dev.mux.layer.GroupSendResult;
@@ -755,7 +755,7 @@ public final class Binding<T> implements StreamConsumer {
         private Function<? super T, ? extends Collection<String>> groups;
         private BindingPermission permission = BindingPermission.denyAll();
         private BindingValidator<? super T> validator;
-        private ObjectMapper mapper = JsonSupport.mapper();
+        private ObjectMapper mapper = Json.mapper();
         private ChannelLayer layer;
 
         private Builder(Class<T> type) {

@@ -134,8 +134,9 @@ public abstract class JsonWebSocketConsumer extends WebSocketConsumer {
     /**
      * Returns the mapper used by {@link #decodeJson} and {@link #encodeJson}. The default is
      * shared by all consumers, rejects trailing text after a value, and writes
-     * {@link dev.mux.layer.Message}s and {@link dev.mux.layer.Bytes} (as base64); an override
-     * should return a shared instance too, not a new one per call.
+     * {@link dev.mux.layer.Message}s, {@link dev.mux.layer.Bytes} (as base64) and
+     * {@code java.time} values (as ISO-8601 strings); an override should return a shared
+     * instance too, not a new one per call.
      *
      * @return the mapper
      */

@@ -2,10 +2,8 @@ package dev.mux.demux;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mux.consumer.Handles;
 import dev.mux.consumer.JsonWebSocketConsumer;
-import dev.mux.internal.JsonSupport;
 import dev.mux.layer.Bytes;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.ChannelNames;
@@ -217,17 +215,6 @@ public class Demultiplexer extends JsonWebSocketConsumer {
     @Override
     protected void onDisconnect(int code) {
         consumers.forEach((stream, consumer) -> consumer.onDisconnect(handles.get(stream), code));
-    }
-
-    /**
-     * Returns the mapper that writes payloads; by default one that writes {@code java.time}
-     * values as ISO-8601 strings.
-     *
-     * @return the mapper
-     */
-    @Override
-    protected ObjectMapper objectMapper() {
-        return JsonSupport.mapper();
     }
 
     /**

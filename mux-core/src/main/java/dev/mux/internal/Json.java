@@ -1,5 +1,8 @@
 package dev.mux.internal;
 
+import static com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS;
+import static com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,17 +10,22 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mux.layer.Bytes;
 import dev.mux.layer.Message;
 import java.io.IOException;
 
 /**
- * The Jackson configuration Mux uses for WebSocket JSON.
+ * The one Jackson configuration Mux uses wherever the application gives no mapper: JSON
+ * consumers, the demultiplexer, bindings and the test communicator.
  *
  * <p>It rejects trailing content after the first JSON value (so {@code {"a":1} x} is invalid
  * rather than silently cut), reads decimals exactly as {@link java.math.BigDecimal} (so a
  * number beyond float64 is never silently turned into infinity), and writes {@link Message} as its JSON object and {@link Bytes} as
  * base64 text, as {@link Message#toJson()} does.
+ *
+ * <p>It writes {@code java.time} values as ISO-8601 strings ({@code "2024-05-01T12:30:00Z"}),
+ * not as numbers, because that is what Django's JSON encoder sends and what browsers parse.
  *
  * <p>Thread-safe: the shared mapper is configured once and never changed.
  */
@@ -57,6 +65,9 @@ public final class Json {
             }
         });
         return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(WRITE_DATES_AS_TIMESTAMPS)
+                .disable(WRITE_DURATIONS_AS_TIMESTAMPS)
                 .registerModule(module)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 // A client's 1e400 must not silently become Infinity (written back as the string

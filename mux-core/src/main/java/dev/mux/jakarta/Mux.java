@@ -57,11 +57,7 @@ public final class Mux implements AutoCloseable {
 
     private Mux(Builder b) {
         this.router = b.router.build();
-        ConsumerRuntime.Builder rb = ConsumerRuntime.builder().layer(b.layer).limits(b.limits).listener(b.listener);
-        if (b.executor != null) {
-            rb.executor(b.executor);
-        }
-        this.runtime = rb.build();
+        this.runtime = b.runtime.build();
         List<ServerEndpointConfig> out = new ArrayList<>();
         for (String mountPath : router.mountPaths()) {
             MuxConfigurator configurator = new MuxConfigurator(this, mountPath);
@@ -150,10 +146,9 @@ public final class Mux implements AutoCloseable {
      */
     public static final class Builder {
         private final Router.Builder router = Router.builder();
-        private ChannelLayer layer;
-        private ConnectionLimits limits = ConnectionLimits.defaults();
-        private Executor executor;
-        private MuxListener listener = MuxListener.NOOP;
+        // The runtime's own builder holds the layer, limits and executor, and checks them.
+        private final ConsumerRuntime.Builder runtime = ConsumerRuntime.builder();
+        private boolean hasLayer;
 
         private Builder() {
         }
@@ -167,7 +162,7 @@ public final class Mux implements AutoCloseable {
          * @return this builder
          */
         public Builder listener(MuxListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            runtime.listener(Objects.requireNonNull(listener, "listener must not be null"));
             return this;
         }
 
@@ -179,7 +174,8 @@ public final class Mux implements AutoCloseable {
          * @return this builder
          */
         public Builder layer(ChannelLayer layer) {
-            this.layer = Objects.requireNonNull(layer, "layer must not be null");
+            runtime.layer(layer);
+            hasLayer = true;
             return this;
         }
 
@@ -243,13 +239,13 @@ public final class Mux implements AutoCloseable {
         }
 
         /**
-         * Sets the connection limits.
+         * Sets the limits every connection of this application gets.
          *
          * @param limits the limits; default {@link ConnectionLimits#defaults()}
          * @return this builder
          */
         public Builder limits(ConnectionLimits limits) {
-            this.limits = Objects.requireNonNull(limits, "limits must not be null");
+            runtime.limits(limits);
             return this;
         }
 
@@ -261,7 +257,7 @@ public final class Mux implements AutoCloseable {
          * @return this builder
          */
         public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor must not be null");
+            runtime.executor(executor);
             return this;
         }
 
@@ -272,7 +268,7 @@ public final class Mux implements AutoCloseable {
          * @throws IllegalStateException if no layer or no route was given
          */
         public Mux build() {
-            if (layer == null) {
+            if (!hasLayer) {
                 throw new IllegalStateException("Mux needs a channel layer: call layer(...)");
             }
             return new Mux(this);

@@ -134,17 +134,8 @@ public final class WebSocketCommunicator implements AutoCloseable {
         b.headers.forEach(h -> scope.header(h[0], h[1]));
         this.handshake = scope.build();
         this.timeout = b.timeout;
-        if (b.runtime != null) {
-            this.runtime = b.runtime;
-            this.ownsRuntime = false;
-        } else {
-            ConsumerRuntime.Builder rb = ConsumerRuntime.builder().layer(b.layer).limits(b.limits);
-            if (b.executor != null) {
-                rb.executor(b.executor);
-            }
-            this.runtime = rb.build();
-            this.ownsRuntime = true;
-        }
+        this.ownsRuntime = b.runtime == null;
+        this.runtime = ownsRuntime ? b.ownRuntime.build() : b.runtime;
     }
 
     /**
@@ -581,13 +572,14 @@ public final class WebSocketCommunicator implements AutoCloseable {
         private final Map<String, String> routeParams = new LinkedHashMap<>();
         private InetSocketAddress remoteAddress = new InetSocketAddress("127.0.0.1", 50000);
         private Principal principal;
-        private ConnectionLimits limits = ConnectionLimits.defaults();
-        private Executor executor;
+        // What the communicator's own runtime is built from, unless a runtime is given.
+        private final ConsumerRuntime.Builder ownRuntime;
         private ConsumerRuntime runtime;
         private Duration timeout = DEFAULT_TIMEOUT;
 
         private Builder(ChannelLayer layer) {
             this.layer = Objects.requireNonNull(layer, "layer must not be null");
+            this.ownRuntime = ConsumerRuntime.builder().layer(layer);
         }
 
         /**
@@ -693,7 +685,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
          * @return this builder
          */
         public Builder limits(ConnectionLimits limits) {
-            this.limits = Objects.requireNonNull(limits, "limits must not be null");
+            ownRuntime.limits(limits);
             return this;
         }
 
@@ -704,7 +696,7 @@ public final class WebSocketCommunicator implements AutoCloseable {
          * @return this builder
          */
         public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor must not be null");
+            ownRuntime.executor(executor);
             return this;
         }
 

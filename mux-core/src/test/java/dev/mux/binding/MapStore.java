@@ -9,11 +9,12 @@ import java.util.function.Function;
 
 /**
  * A {@link BindingStore} over a concurrent map with numeric ids, for models that are records:
- * what an application without a database would write. Thread-safe.
+ * what an application without a database would write. Thread-safe. Subclasses may override
+ * the {@link BindingStore} methods to inject failures.
  *
  * @param <T> the model type
  */
-public final class MapStore<T> implements BindingStore<T> {
+public class MapStore<T> implements BindingStore<T> {
 
     private final Map<Long, T> rows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -42,6 +43,16 @@ public final class MapStore<T> implements BindingStore<T> {
     /** Returns the row with an id, or {@code null}. */
     public T get(long id) {
         return rows.get(id);
+    }
+
+    /** Returns how many rows are stored. */
+    public int size() {
+        return rows.size();
+    }
+
+    /** Removes a row as the application would, returning it, or {@code null} if there was none. */
+    public T remove(long id) {
+        return rows.remove(id);
     }
 
     @Override

@@ -6,7 +6,7 @@ import dev.mux.JsonAssertions;
 import dev.mux.demux.StreamConsumer;
 import dev.mux.demux.StreamFrames;
 import dev.mux.demux.StreamHandle;
-import dev.mux.internal.JsonSupport;
+import dev.mux.internal.Json;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.GroupSendResult;
 import java.security.Principal;
@@ -62,12 +62,12 @@ public final class RecordingStreamHandle implements StreamHandle {
 
     @Override
     public void send(Object payload) {
-        sent.add(JsonSupport.mapper().valueToTree(payload));
+        sent.add(Json.mapper().valueToTree(payload));
     }
 
     @Override
     public CompletionStage<GroupSendResult> groupSend(String group, Object payload) {
-        return layer.groupSend(group, StreamFrames.layerMessage(StreamFrames.encode(JsonSupport.mapper(), stream, payload)));
+        return layer.groupSend(group, StreamFrames.layerMessage(StreamFrames.encode(Json.mapper(), stream, payload)));
     }
 
     @Override

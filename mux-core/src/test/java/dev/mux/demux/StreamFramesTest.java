@@ -4,7 +4,7 @@ import static dev.mux.JsonAssertions.assertJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mux.internal.JsonSupport;
+import dev.mux.internal.Json;
 import dev.mux.layer.Message;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +18,7 @@ class StreamFramesTest {
 
     @Test
     void encodeWrapsAnyPayloadInTheStreamEnvelope() {
-        String text = StreamFrames.encode(JsonSupport.mapper(), "notes",
+        String text = StreamFrames.encode(Json.mapper(), "notes",
                 new Note("hi", Instant.parse("2024-05-01T12:30:00Z")));
 
         assertJson(text, "{'stream': 'notes', 'payload': {'text': 'hi', 'at': '2024-05-01T12:30:00Z'}}");
@@ -26,7 +26,7 @@ class StreamFramesTest {
 
     @Test
     void encodeKeepsAMapPayloadAsIs() {
-        assertJson(StreamFrames.encode(JsonSupport.mapper(), "s", Map.of("n", 1)), "{'stream': 's', 'payload': {'n': 1}}");
+        assertJson(StreamFrames.encode(Json.mapper(), "s", Map.of("n", 1)), "{'stream': 's', 'payload': {'n': 1}}");
     }
 
     @Test
@@ -45,7 +45,7 @@ class StreamFramesTest {
 
     @Test
     void nullArgumentsAreRefusedNamingThem() {
-        assertThatThrownBy(() -> StreamFrames.encode(JsonSupport.mapper(), null, Map.of()))
+        assertThatThrownBy(() -> StreamFrames.encode(Json.mapper(), null, Map.of()))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("stream");
         assertThatThrownBy(() -> StreamFrames.layerMessage(null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("frameText");

@@ -219,8 +219,12 @@ class BrowserIT {
         }
     }
 
+    /**
+     * Where the screenshot goes: {@code target/screenshot.png}, so a build leaves the tracked
+     * files alone; copy it to {@code docs/screenshot.png} to refresh the one the README shows.
+     */
     private static Path screenshotPath() {
         String property = System.getProperty("mux.examples.screenshot");
-        return Path.of(property != null ? property : "../docs/screenshot.png");
+        return Path.of(property != null ? property : "target/screenshot.png");
     }
 }

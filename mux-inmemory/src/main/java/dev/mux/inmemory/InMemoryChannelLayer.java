@@ -4,6 +4,7 @@ import dev.mux.layer.ChannelFullException;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.ChannelNames;
 import dev.mux.layer.GroupSendResult;
+import dev.mux.layer.LayerChecks;
 import dev.mux.layer.LayerClosedException;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.Message;
@@ -149,8 +150,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> send(String channel, Message message) {
-        ChannelNames.requireValidChannel(channel);
-        Objects.requireNonNull(message, "message must not be null");
+        LayerChecks.requireSend(channel, message);
         if (closed) {
             return failed(LayerOperation.SEND, closedException("send"));
         }
@@ -197,8 +197,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> groupAdd(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return failed(LayerOperation.GROUP_ADD, closedException("groupAdd"));
         }
@@ -225,8 +224,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> groupDiscard(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return failed(LayerOperation.GROUP_DISCARD, closedException("groupDiscard"));
         }
@@ -236,8 +234,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<GroupSendResult> groupSend(String group, Message message) {
-        ChannelNames.requireValidGroup(group);
-        Objects.requireNonNull(message, "message must not be null");
+        LayerChecks.requireGroupSend(group, message);
         if (closed) {
             return failed(LayerOperation.GROUP_SEND, closedException("groupSend"));
         }
@@ -484,7 +481,7 @@ public final class InMemoryChannelLayer implements ChannelLayer {
     }
 
     private LayerClosedException closedException(String operation) {
-        return new LayerClosedException(name + " is closed; " + operation + " refused");
+        return LayerChecks.closed(name, operation);
     }
 
     private static String randomLetters(java.util.Random random, int count) {

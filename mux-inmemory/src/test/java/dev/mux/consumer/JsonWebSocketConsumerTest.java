@@ -32,29 +32,7 @@ class JsonWebSocketConsumerTest {
         layer.close();
     }
 
-    /** The Channels tutorial chat consumer. */
-    public static final class ChatConsumer extends JsonWebSocketConsumer {
-        private String group;
-
-        @Override
-        protected void onConnect() {
-            group = "chat_" + scope().routeParam("room");
-            groupAdd(group);
-            accept();
-        }
-
-        @Override
-        protected void onJson(JsonNode content) {
-            groupSend(group, Message.of("type", "chat.message", "message", content.get("message")));
-        }
-
-        @Handles("chat.message")
-        void chatMessage(Message event) {
-            sendJson(Map.of("message", event.get("message")));
-        }
-    }
-
-    private final Router chatRouter = Router.builder().route("/ws/chat/{room}/", ChatConsumer::new).build();
+    private final Router chatRouter = Router.builder().route("/ws/chat/{room}/", TestConsumers.ChatConsumer::new).build();
 
     private WebSocketCommunicator chat(String room) {
         WebSocketCommunicator c = WebSocketCommunicator.builder(layer).router(chatRouter)

@@ -3,6 +3,7 @@ package dev.mux.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mux.consumer.TestConsumers.Echo;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import dev.mux.layer.Bytes;
 import dev.mux.layer.Message;
@@ -52,18 +53,6 @@ class WebSocketConsumerTest {
 
     // ---------------------------------------------------------------------------------------
     // Consumers used below
-
-    static final class Echo extends WebSocketConsumer {
-        @Override
-        protected void onText(String text) {
-            sendText(text);
-        }
-
-        @Override
-        protected void onBinary(Bytes data) {
-            sendBinary(data);
-        }
-    }
 
     /** Records everything and obeys commands sent as text frames. */
     static class Recorder extends WebSocketConsumer {

@@ -6,31 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mux.consumer.CloseCodes;
 import dev.mux.consumer.ConnectionLimits;
+import dev.mux.consumer.TestConsumers;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import dev.mux.layer.Message;
 import dev.mux.routing.Authentication;
 import jakarta.websocket.DeploymentException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.glassfish.tyrus.client.ClientManager;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scenarios every Jakarta container must pass, written once: each container's {@code *IT}
- * subclass starts its server with the same {@link Mux} under the context path {@value #CONTEXT}.
+ * subclass starts its server ({@link TestContainers}) with the same {@link Mux} under the
+ * context path {@value TestContainers#CONTEXT}.
  */
 abstract class ContainerScenarios {
 
-    static final String CONTEXT = "/app";
     static final Duration WAIT = Duration.ofSeconds(10);
 
     /** Small outbound limits so the slow-client scenario stalls quickly. */
@@ -39,28 +37,16 @@ abstract class ContainerScenarios {
             .maxQueuedBytes(1024 * 1024)
             .build();
 
-    private static ClientManager client;
+    @RegisterExtension
+    static final TestContainers.Client CLIENT = new TestContainers.Client();
 
     private InMemoryChannelLayer layer;
     private Mux mux;
-    private int port;
+    private TestContainers.Running server;
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    /** Starts the container with the Mux's endpoints under {@value #CONTEXT} on 127.0.0.1. */
-    protected abstract int startServer(Mux mux) throws Exception;
-
-    /** Stops the container. */
-    protected abstract void stopServer() throws Exception;
-
-    @BeforeAll
-    static void startClient() {
-        client = ClientManager.createClient();
-    }
-
-    @AfterAll
-    static void stopClient() {
-        client.shutdown();
-    }
+    /** Starts the container with the Mux's endpoints on 127.0.0.1. */
+    protected abstract TestContainers.Running startServer(Mux mux) throws Exception;
 
     @BeforeEach
     void start() throws Exception {
@@ -68,8 +54,8 @@ abstract class ContainerScenarios {
         mux = Mux.builder()
                 .layer(layer)
                 .limits(LIMITS)
-                .route("/ws/echo/", ItConsumers.Echo::new)
-                .route("/ws/chat/{room}/", ItConsumers.ChatConsumer::new)
+                .route("/ws/echo/", TestConsumers.Echo::new)
+                .route("/ws/chat/{room}/", TestConsumers.ChatConsumer::new)
                 .route("/ws/room/{room}/", ItConsumers.Room::new)
                 .route("^/demultiplex/(?<room_name>[a-zA-Z0-9_]+)/$", ItConsumers.ScopeReport::new)
                 .route("/ws/private/", ItConsumers.ScopeReport::new)
@@ -81,7 +67,7 @@ abstract class ContainerScenarios {
                                 .map(t -> Authentication.user(() -> "token-user"))
                                 .orElse(Authentication.refuse("bad token")))
                 .build();
-        port = startServer(mux);
+        server = startServer(mux);
     }
 
     @AfterEach
@@ -93,23 +79,19 @@ abstract class ContainerScenarios {
                 // already closed by the scenario
             }
         }
-        stopServer();
+        server.close();
         mux.close();
         layer.close();
     }
 
-    private URI uri(String path) {
-        return URI.create("ws://127.0.0.1:" + port + CONTEXT + path);
-    }
-
     private TestClient connect(String path) throws Exception {
-        TestClient c = TestClient.connect(client, uri(path));
+        TestClient c = TestClient.connect(CLIENT.newClient(), server.uri(path));
         open.add(c);
         return c;
     }
 
     private RawWebSocket raw(String path, Map<String, String> headers) throws Exception {
-        RawWebSocket r = RawWebSocket.open(port, CONTEXT + path, headers);
+        RawWebSocket r = RawWebSocket.open(server.port(), TestContainers.CONTEXT + path, headers);
         open.add(r);
         return r;
     }
@@ -166,8 +148,8 @@ abstract class ContainerScenarios {
 
     @Test
     void routeParametersQueryHeadersAndTheRemoteAddressReachTheScope() throws Exception {
-        TestClient c = TestClient.connect(client, uri("/demultiplex/room_42/?a=1&a=2"), Map.of("X-Test", "yes"),
-                List.of());
+        TestClient c = TestClient.connect(CLIENT.newClient(), server.uri("/demultiplex/room_42/?a=1&a=2"),
+                Map.of("X-Test", "yes"), List.of());
         open.add(c);
         JsonNode scope = c.receiveJson(WAIT);
         assertThat(scope.get("path").asText()).isEqualTo("/demultiplex/room_42/");
@@ -191,9 +173,9 @@ abstract class ContainerScenarios {
     @Test
     void aForeignOriginIsRefusedWith403AndTheSameHostOrAnAllowedOriginIsAccepted() throws Exception {
         assertThat(raw("/ws/echo/", Map.of("Origin", "https://evil.example.net")).status()).isEqualTo(403);
-        assertThat(raw("/ws/echo/", Map.of("Origin", "http://127.0.0.1:" + port)).status()).isEqualTo(101);
+        assertThat(raw("/ws/echo/", Map.of("Origin", "http://127.0.0.1:" + server.port())).status()).isEqualTo(101);
         assertThat(raw("/ws/echo/", Map.of("Origin", "https://app.example.com")).status()).isEqualTo(101);
-        assertThatThrownBy(() -> TestClient.connect(client, uri("/ws/echo/"),
+        assertThatThrownBy(() -> TestClient.connect(CLIENT.newClient(), server.uri("/ws/echo/"),
                 Map.of("Origin", "https://evil.example.net"), List.of()))
                 .isInstanceOf(DeploymentException.class);
     }
@@ -209,7 +191,7 @@ abstract class ContainerScenarios {
 
     @Test
     void theSubprotocolChosenByTheConsumerReachesTheClient() throws Exception {
-        TestClient c = TestClient.connect(client, uri("/ws/protocol/"), Map.of(), List.of("v2", "v1"));
+        TestClient c = TestClient.connect(CLIENT.newClient(), server.uri("/ws/protocol/"), Map.of(), List.of("v2", "v1"));
         open.add(c);
         assertThat(c.session().getNegotiatedSubprotocol()).isEqualTo("v1");
         TestClient none = connect("/ws/protocol/");
@@ -257,7 +239,7 @@ abstract class ContainerScenarios {
     void aClientThatStopsReadingIsClosedByPolicyWhileTheOthersAreUnaffected() throws Exception {
         TestClient alice = connect("/ws/room/lobby/");
         TestClient bob = connect("/ws/room/lobby/");
-        RawWebSocket stalled = RawWebSocket.openNonReading(port, CONTEXT + "/ws/room/lobby/");
+        RawWebSocket stalled = RawWebSocket.openNonReading(server.port(), TestContainers.CONTEXT + "/ws/room/lobby/");
         open.add(stalled);
         assertThat(stalled.status()).isEqualTo(101);
         await("three members in the room", () -> layer.groupSend("room_lobby", Message.of("type", "room.probe"))

@@ -5,51 +5,15 @@ import dev.mux.consumer.Handles;
 import dev.mux.consumer.JsonWebSocketConsumer;
 import dev.mux.consumer.Scope;
 import dev.mux.consumer.WebSocketConsumer;
-import dev.mux.layer.Bytes;
 import dev.mux.layer.Message;
 import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The consumers the container scenarios run. */
+/** The consumers the container scenarios run, besides {@link dev.mux.consumer.TestConsumers}. */
 final class ItConsumers {
 
     private ItConsumers() {
-    }
-
-    /** Echoes text and binary frames. */
-    static final class Echo extends WebSocketConsumer {
-        @Override
-        protected void onText(String text) {
-            sendText(text);
-        }
-
-        @Override
-        protected void onBinary(Bytes data) {
-            sendBinary(data);
-        }
-    }
-
-    /** The Channels tutorial chat consumer. */
-    static final class ChatConsumer extends JsonWebSocketConsumer {
-        private String group;
-
-        @Override
-        protected void onConnect() {
-            group = "chat_" + scope().routeParam("room");
-            groupAdd(group);
-            accept();
-        }
-
-        @Override
-        protected void onJson(JsonNode content) {
-            groupSend(group, Message.of("type", "chat.message", "message", content.get("message")));
-        }
-
-        @Handles("chat.message")
-        void chatMessage(Message event) {
-            sendJson(Map.of("message", event.get("message")));
-        }
     }
 
     /** A chat room that can also be told to throw or to flood its client. */

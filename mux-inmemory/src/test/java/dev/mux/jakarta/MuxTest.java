@@ -3,6 +3,7 @@ package dev.mux.jakarta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mux.consumer.TestConsumers;
 import dev.mux.inmemory.InMemoryChannelLayer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
@@ -15,10 +16,10 @@ class MuxTest {
         try (InMemoryChannelLayer layer = new InMemoryChannelLayer();
              Mux mux = Mux.builder()
                      .layer(layer)
-                     .route("/ws/chat/{room}/", ItConsumers.ChatConsumer::new)
-                     .route("^/ws/chat/(?<n>\\d+)/$", ItConsumers.Echo::new)
+                     .route("/ws/chat/{room}/", TestConsumers.ChatConsumer::new)
+                     .route("^/ws/chat/(?<n>\\d+)/$", TestConsumers.Echo::new)
                      .route("^/demultiplex/(?<room_name>[a-zA-Z0-9_]+)/$", ItConsumers.ScopeReport::new)
-                     .route("/ws/echo/", ItConsumers.Echo::new)
+                     .route("/ws/echo/", TestConsumers.Echo::new)
                      .build()) {
             List<ServerEndpointConfig> configs = mux.endpointConfigs();
             assertThat(configs).extracting(ServerEndpointConfig::getPath)
@@ -38,7 +39,7 @@ class MuxTest {
             MuxApplicationConfig app = new MuxApplicationConfig() {
                 @Override
                 protected Mux createMux() {
-                    return Mux.builder().layer(layer).route("/ws/echo/", ItConsumers.Echo::new).build();
+                    return Mux.builder().layer(layer).route("/ws/echo/", TestConsumers.Echo::new).build();
                 }
             };
             assertThat(app.getEndpointConfigs(java.util.Set.of())).extracting(ServerEndpointConfig::getPath)
@@ -51,12 +52,12 @@ class MuxTest {
 
     @Test
     void misconfigurationFailsAtBuildTime() {
-        assertThatThrownBy(() -> Mux.builder().route("/a/", ItConsumers.Echo::new).build())
+        assertThatThrownBy(() -> Mux.builder().route("/a/", TestConsumers.Echo::new).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("channel layer");
         try (InMemoryChannelLayer layer = new InMemoryChannelLayer()) {
             assertThatThrownBy(() -> Mux.builder().layer(layer).build())
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one route");
-            assertThatThrownBy(() -> Mux.builder().route("^/files/(?<p>.*)$", ItConsumers.Echo::new))
+            assertThatThrownBy(() -> Mux.builder().route("^/files/(?<p>.*)$", TestConsumers.Echo::new))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mount it explicitly");
         }
     }

@@ -2,6 +2,7 @@ package dev.mux.jakarta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mux.consumer.TestConsumers;
 import dev.mux.consumer.CloseCodes;
 import dev.mux.consumer.ConnectResult;
 import dev.mux.consumer.ConnectionLimits;
@@ -68,7 +69,7 @@ class SecurityJettyIT {
                 .layer(layer)
                 .listener(counts)
                 .limits(ConnectionLimits.builder().maxInboundFramesPerSecond(2, 10).maxConnectionsPerAddress(6).build())
-                .route("/ws/echo/", ItConsumers.Echo::new)
+                .route("/ws/echo/", TestConsumers.Echo::new)
                 .route("/ws/query/", ItConsumers.ScopeReport::new)
                 .route("/ws/bearer/", ItConsumers.ScopeReport::new)
                 .route("/ws/either/", ItConsumers.ScopeReport::new)

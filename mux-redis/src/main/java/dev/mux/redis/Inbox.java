@@ -111,6 +111,8 @@ final class Inbox {
     }
 
     private static final Demand NO_DEMAND = new Demand(new String[0], new int[0], 0);
+    /** What {@link #place} returns when a waiting receive took the message. */
+    private static final Object HANDED_OVER = new Object();
 
     private final Object lock = new Object();
     private final Map<String, State> states = new HashMap<>();
@@ -180,31 +182,58 @@ final class Inbox {
      * @param score   its ZSET score: the epoch seconds it was sent at
      */
     void deliver(String channel, Message message, double score) {
-        deliver(channel, message, score, true);
+        place(channel, message, score);
     }
 
     /**
-     * Hands a popped message to the oldest waiting receive of its channel, but never buffers
-     * it: for a normal channel, whose message another process may take if this one has no
-     * receive waiting any more.
+     * Hands a popped message of a normal channel to the oldest waiting receive, or parks it at
+     * the end of the channel's buffer, where the next receive takes it in order. The caller
+     * later {@linkplain #unpark unparks} it: a message no receive took by then goes back to
+     * Redis for other processes, so a receive cancelled while its pop was under way neither
+     * loses the message nor lets a later one overtake it.
      *
-     * @param channel the channel the message is for
+     * @param channel the normal channel
      * @param message the message
-     * @return {@code false} if no receive was waiting; the caller must put the message back
+     * @param score   its ZSET score
+     * @return a token for {@link #unpark}, or {@code null} if a waiting receive took it
      */
-    boolean handOver(String channel, Message message) {
-        return deliver(channel, message, 0, false);
+    Object handOverOrPark(String channel, Message message, double score) {
+        Object parked = place(channel, message, score);
+        return parked == HANDED_OVER ? null : parked;
     }
 
-    private boolean deliver(String channel, Message message, double score, boolean bufferIfNoWaiter) {
+    /**
+     * Takes a parked message back out of its channel's buffer if no receive took it yet.
+     *
+     * @param channel the channel it was parked on
+     * @param token   what {@link #handOverOrPark} returned
+     * @return {@code true} if it was still parked: the caller must put it back in Redis
+     */
+    boolean unpark(String channel, Object token) {
+        synchronized (lock) {
+            State state = states.get(channel);
+            if (state == null || !state.buffer.removeIf(b -> b == token)) {
+                return false;
+            }
+            if (state.isEmpty()) {
+                states.remove(channel);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Hands a message to the oldest waiting receive of its channel, or buffers it.
+     *
+     * @return {@link #HANDED_OVER}, or the buffer entry the message was put in
+     */
+    private Object place(String channel, Message message, double score) {
         Waiter target = null;
+        Buffered entry = null;
         int overflow = 0;
         synchronized (lock) {
             State state = states.get(channel);
             if (state == null) {
-                if (!bufferIfNoWaiter) {
-                    return false;
-                }
                 state = new State();
                 states.put(channel, state);
             }
@@ -215,14 +244,9 @@ final class Inbox {
                     break;
                 }
             }
-            if (target == null && !bufferIfNoWaiter) {
-                if (state.isEmpty()) {
-                    states.remove(channel);
-                }
-                return false;
-            }
             if (target == null) {
-                state.buffer.addLast(new Buffered(message, score));
+                entry = new Buffered(message, score);
+                state.buffer.addLast(entry);
                 int capacity = options.capacityFor(channel);
                 while (state.buffer.size() > capacity) {
                     // Nobody reads this channel fast enough: keep memory bounded, drop the oldest.
@@ -242,8 +266,9 @@ final class Inbox {
             // Completed on the callback executor so that receivers' dependent actions never run
             // on a Redis I/O thread.
             execute(() -> chosen.hand(message));
+            return HANDED_OVER;
         }
-        return true;
+        return entry;
     }
 
     private void execute(Runnable task) {

@@ -6,6 +6,7 @@ import dev.mux.layer.ChannelFullException;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.ChannelNames;
 import dev.mux.layer.GroupSendResult;
+import dev.mux.layer.LayerChecks;
 import dev.mux.layer.LayerClosedException;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.LayerUnavailableException;
@@ -119,6 +120,9 @@ import reactor.core.Disposable;
  * threads), so dependent actions may call the layer again; they should not block for long.
  */
 public final class RedisChannelLayer implements ChannelLayer {
+
+    /** How long a popped message of a normal channel waits for a local receive before it goes back to Redis. */
+    private static final long PARK_MILLIS = 250;
 
     private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -294,8 +298,8 @@ public final class RedisChannelLayer implements ChannelLayer {
      */
     @Override
     public CompletionStage<Void> send(String channel, Message message) {
-        ChannelNames.requireValidChannel(channel);
-        requireSendable(message);
+        LayerChecks.requireSend(channel, message);
+        requireNoRoutingKey(message);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("send"));
         }
@@ -379,8 +383,7 @@ public final class RedisChannelLayer implements ChannelLayer {
      */
     @Override
     public CompletionStage<Void> groupAdd(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupAdd"));
         }
@@ -417,8 +420,7 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     @Override
     public CompletionStage<Void> groupDiscard(String group, String channel) {
-        ChannelNames.requireValidGroup(group);
-        ChannelNames.requireValidChannel(channel);
+        LayerChecks.requireGroupMember(group, channel);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupDiscard"));
         }
@@ -444,8 +446,8 @@ public final class RedisChannelLayer implements ChannelLayer {
      */
     @Override
     public CompletionStage<GroupSendResult> groupSend(String group, Message message) {
-        ChannelNames.requireValidGroup(group);
-        requireSendable(message);
+        LayerChecks.requireGroupSend(group, message);
+        requireNoRoutingKey(message);
         if (closed) {
             return CompletableFuture.failedFuture(closedException("groupSend"));
         }
@@ -673,11 +675,17 @@ public final class RedisChannelLayer implements ChannelLayer {
         }
         String queue = key.substring(prefix.length());
         if (!queue.endsWith("!")) {
-            // A normal channel: if the receive that asked for this message gave up meanwhile
-            // (a worker stopping), put it back for the next receiver, in this process or
-            // another, instead of keeping it in this process's memory.
-            if (!inbox.handOver(queue, message)) {
-                requeue(shard, via, key, member, score);
+            // A normal channel: if the receive that asked for this message gave up meanwhile,
+            // park it where the next local receive takes it in order (a receive loop that
+            // cancels and receives again); if none does soon (a worker stopping), put it back
+            // in Redis for the next receiver, in this process or another.
+            Object parked = inbox.handOverOrPark(queue, message, score);
+            if (parked != null) {
+                schedule(() -> {
+                    if (inbox.unpark(queue, parked)) {
+                        requeue(shard, via, key, member, score);
+                    }
+                }, PARK_MILLIS);
             }
             return;
         }
@@ -935,11 +943,10 @@ public final class RedisChannelLayer implements ChannelLayer {
     }
 
     private LayerClosedException closedException(String operation) {
-        return new LayerClosedException(name + " is closed; " + operation + " refused");
+        return LayerChecks.closed(name, operation);
     }
 
-    private static void requireSendable(Message message) {
-        Objects.requireNonNull(message, "message must not be null");
+    private static void requireNoRoutingKey(Message message) {
         if (message.containsKey(MessageCodec.ASGI_CHANNEL)) {
             throw new IllegalArgumentException("message must not contain the key '" + MessageCodec.ASGI_CHANNEL
                     + "': the layer sets it for routing");

@@ -76,6 +76,7 @@ public final class LoadConfig {
     private final int messages;
     private final double rate;
     private final int window;
+    private final boolean serial;
     private final int warmup;
     private final int size;
     private final String origin;
@@ -96,6 +97,7 @@ public final class LoadConfig {
         this.messages = b.messages;
         this.rate = b.rate;
         this.window = b.window;
+        this.serial = b.serial;
         this.warmup = b.warmup;
         this.size = b.size;
         this.origin = b.origin != null ? b.origin : defaultOrigin(b.url);
@@ -227,6 +229,17 @@ public final class LoadConfig {
     }
 
     /**
+     * Returns whether each sender waits until its previous message reached every connected
+     * client (or the idle timeout passed) before sending the next, so that fan-out times are
+     * measured without queueing behind earlier messages.
+     *
+     * @return whether sending is serial
+     */
+    public boolean serial() {
+        return serial;
+    }
+
+    /**
      * Returns the number of warm-up messages per sender, sent (at the same rate) before measuring.
      *
      * @return warm-up messages per sender, sent (at the same rate) before measuring
@@ -347,7 +360,7 @@ public final class LoadConfig {
     @Override
     public String toString() {
         return "LoadConfig{url=" + url + ", clients=" + clients + ", senders=" + senders
-                + ", messages=" + messages + ", rate=" + rate + ", window=" + window + ", warmup=" + warmup + ", size=" + size
+                + ", messages=" + messages + ", rate=" + rate + ", window=" + window + ", serial=" + serial + ", warmup=" + warmup + ", size=" + size
                 + ", label=" + label + "}";
     }
 
@@ -363,6 +376,7 @@ public final class LoadConfig {
         private int messages = DEFAULT_MESSAGES;
         private double rate = DEFAULT_RATE;
         private int window = DEFAULT_WINDOW;
+        private boolean serial;
         private int warmup = DEFAULT_WARMUP;
         private int size = DEFAULT_SIZE;
         private String origin;
@@ -433,6 +447,17 @@ public final class LoadConfig {
          */
         public Builder window(int window) {
             this.window = window;
+            return this;
+        }
+
+        /**
+         * Makes each sender wait until its previous message reached every connected client.
+         *
+         * @param serial whether sending is serial
+         * @return this builder
+         */
+        public Builder serial(boolean serial) {
+            this.serial = serial;
             return this;
         }
 

@@ -79,10 +79,12 @@ public record LoadReport(
      * @param messages measured messages per sender
      * @param rate messages per second per sender; 0 = back to back
      * @param window most messages in flight per sender; 0 = no limit
+     * @param serial whether each message waited for the previous one to reach every client
      * @param warmup warm-up messages per sender
      * @param size minimum message text length
      */
-    public record Settings(int clients, int senders, int messages, double rate, int window, int warmup, int size) {
+    public record Settings(int clients, int senders, int messages, double rate, int window, boolean serial,
+                           int warmup, int size) {
     }
 
     /**
@@ -103,7 +105,8 @@ public record LoadReport(
      * @param messages messages sent by all senders
      * @param durationMillis time from the first send to the last
      * @param perSecond achieved send rate over all senders
-     * @param maxInFlight most messages one sender had sent that had not yet come back to itself
+     * @param maxInFlight most messages one sender had on their way (sent, not yet back at itself),
+     *     counting the one just sent
      */
     public record Sent(long messages, double durationMillis, double perSecond, long maxInFlight) {
     }
@@ -219,7 +222,7 @@ public record LoadReport(
         line(sb, "run", label + (truncated ? "  (TRUNCATED: hit the time bound)" : ""));
         line(sb, "url", url);
         line(sb, "load", settings.clients() + " clients, " + settings.senders() + " sender(s) x "
-                + settings.messages() + " messages, " + pacing
+                + settings.messages() + " messages, " + pacing + (settings.serial() ? ", serial" : "")
                 + (settings.warmup() > 0 ? ", warm-up " + settings.warmup() : ""));
         line(sb, "connect", connect.connected() + "/" + connect.attempted() + " in " + whole(connect.totalMillis())
                 + " ms; handshake p50 " + fmt(connect.latencyMillis().p50()) + " p99 " + fmt(connect.latencyMillis().p99())

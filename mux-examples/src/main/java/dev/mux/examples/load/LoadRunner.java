@@ -288,7 +288,16 @@ public final class LoadRunner {
 
     private boolean sendLoop(Phase phase, int sender, WebSocket socket, long firstSend, long interval, long deadline) {
         boolean windowed = config.window() > 0;
+        boolean serial = config.serial();
         for (int seq = 0; seq < phase.messages; seq++) {
+            if (serial && seq > 0) {
+                try {
+                    serial = awaitFanout(phase, sender, seq - 1, deadline);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+            }
             if (windowed) {
                 try {
                     windowed = awaitWindow(phase, sender, seq, deadline);
@@ -315,7 +324,8 @@ public final class LoadRunner {
                 error("time bound reached: sender " + sender + " sent " + seq + " of " + phase.messages);
                 return true;
             }
-            phase.maxInFlight.accumulateAndGet(seq - phase.ownDelivered.get(sender), Math::max);
+            // In flight once this one is sent: sent and not yet back at the sender.
+            phase.maxInFlight.accumulateAndGet(seq + 1L - phase.ownDelivered.get(sender), Math::max);
             String text = new BenchMessage(runId, phase.kind, sender, seq, stamp).text(config.size());
             phase.sendNanos.set(phase.index(sender, seq), stamp);
             try {
@@ -350,6 +360,27 @@ public final class LoadRunner {
                 if (left <= 0) {
                     error("sender " + sender + ": no own message came back for " + config.idleTimeout().toMillis()
                             + " ms with " + config.window() + " in flight; sending on without the window");
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(phase.windowMonitor, left);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits until a message reached every connected client; returns false (stop waiting from now
+     * on) if it did not within the idle timeout, which happens when the server drops it for some.
+     */
+    private boolean awaitFanout(Phase phase, int sender, int seq, long deadline) throws InterruptedException {
+        long stallDeadline = System.nanoTime() + config.idleTimeout().toNanos();
+        int i = phase.index(sender, seq);
+        synchronized (phase.windowMonitor) {
+            while (phase.fanoutCount.get(i) < phase.receivers) {
+                long left = Math.min(stallDeadline, deadline) - System.nanoTime();
+                if (left <= 0) {
+                    error("sender " + sender + ": message " + seq + " did not reach every client within "
+                            + config.idleTimeout().toMillis() + " ms; sending on without waiting");
                     return false;
                 }
                 TimeUnit.NANOSECONDS.timedWait(phase.windowMonitor, left);
@@ -473,7 +504,7 @@ public final class LoadRunner {
         LoadReport.Warmup warm = w == null ? new LoadReport.Warmup(0, 0, 0)
                 : new LoadReport.Warmup(w.sentTotal(), w.sentTotal() * connected.size(), w.delivered.get());
         LoadReport.Settings settings = new LoadReport.Settings(config.clients(), config.senders(), config.messages(),
-                config.rate(), config.window(), config.warmup(), config.size());
+                config.rate(), config.window(), config.serial(), config.warmup(), config.size());
         return new LoadReport(config.label(), config.url().toString(), startedAt.toString(), settings, connect, sent,
                 deliveries, LatencyStats.of(latencies).toMillis(), fan, warm,
                 new LoadReport.Errors(errorCount.get(), List.copyOf(errorSamples)), server, truncated,
@@ -589,10 +620,12 @@ public final class LoadRunner {
 
         void deliveredOne(int sender, long seq, long now) {
             lastDelivery.accumulateAndGet(now, Math::max);
-            if (kind == BenchMessage.Phase.MEASURED) {
-                int i = index(sender, seq);
-                fanoutCount.incrementAndGet(i);
-                fanoutLast.accumulateAndGet(i, now, Math::max);
+            int i = index(sender, seq);
+            fanoutLast.accumulateAndGet(i, now, Math::max);
+            if (fanoutCount.incrementAndGet(i) == receivers) {
+                synchronized (windowMonitor) {
+                    windowMonitor.notifyAll();
+                }
             }
             if (delivered.incrementAndGet() >= expected) {
                 allDelivered.complete(null);
@@ -662,10 +695,11 @@ public final class LoadRunner {
             if (msg.phase() == BenchMessage.Phase.WARMUP) {
                 Phase w = warmupPhase;
                 if (w != null && msg.sender() < w.senders && msg.seq() < w.messages) {
-                    w.deliveredOne(msg.sender(), msg.seq(), now);
+                    // Own count first: a serial sender woken by the fan-out then sees it back.
                     if (msg.sender() == senderIndex) {
                         w.ownMessageBack(msg.sender());
                     }
+                    w.deliveredOne(msg.sender(), msg.seq(), now);
                 } else {
                     foreign.incrementAndGet();
                 }
@@ -682,10 +716,10 @@ public final class LoadRunner {
             if (outcome == DeliveryLedger.Outcome.OUT_OF_RANGE || m == null) {
                 foreign.incrementAndGet();
             } else if (outcome == DeliveryLedger.Outcome.FIRST) {
-                m.deliveredOne(msg.sender(), msg.seq(), now);
                 if (msg.sender() == senderIndex) {
                     m.ownMessageBack(msg.sender());
                 }
+                m.deliveredOne(msg.sender(), msg.seq(), now);
             }
         }
 

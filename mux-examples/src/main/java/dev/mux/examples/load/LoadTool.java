@@ -47,6 +47,7 @@ public final class LoadTool {
             "  --messages N              measured messages per sender (default " + LoadConfig.DEFAULT_MESSAGES + ")",
             "  --rate R                  messages per second per sender; 0 = back to back (default 0)",
             "  --window N                most messages a sender has in flight (sent, not yet back at itself); 0 = no limit (default 0)",
+            "  --serial                  send the next message only when the previous one reached every client (fan-out without queueing)",
             "  --warmup N                warm-up messages per sender before measuring (default 0)",
             "  --size N                  pad message texts to at least N characters (default 0)",
             "  --origin VALUE            Origin header (default http://HOST:PORT of the URL)",
@@ -148,6 +149,7 @@ public final class LoadTool {
         Set<String> seen = new HashSet<>();
         java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
         boolean jvmHeap = false;
+        boolean serial = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -161,6 +163,10 @@ public final class LoadTool {
             }
             if (arg.equals("--jvm-heap")) {
                 jvmHeap = true;
+                continue;
+            }
+            if (arg.equals("--serial")) {
+                serial = true;
                 continue;
             }
             if (!OPTIONS_WITH_VALUE.contains(arg)) {
@@ -212,6 +218,7 @@ public final class LoadTool {
             }
         }
         b.jvmHeap(jvmHeap);
+        b.serial(serial);
         try {
             return new Command(b.build(), json, false);
         } catch (IllegalArgumentException e) {

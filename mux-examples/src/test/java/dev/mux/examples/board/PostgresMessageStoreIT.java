@@ -3,6 +3,7 @@ package dev.mux.examples.board;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mux.examples.Database;
+import dev.mux.examples.testing.PostgresServer;
 import dev.mux.examples.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,42 +21,35 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The message store and the server on PostgreSQL: the local server on 127.0.0.1:5432 (user
- * {@code postgres}, trust authentication, as a Debian {@code postgresql} package sets it up), in
- * a database created for this run and dropped after it.
+ * The message store and the server on PostgreSQL: a private server started for this class on a
+ * free loopback port (see {@link PostgresServer}), in a database created for this run.
  */
 class PostgresMessageStoreIT {
 
-    /** Where the PostgreSQL server is; override with -Dmux.examples.postgres=jdbc:postgresql://... */
-    static final String SERVER = System.getProperty("mux.examples.postgres",
-            "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-
     private static final String DATABASE = "mux_example_it_" + UUID.randomUUID().toString().replace("-", "");
+    private static PostgresServer postgres;
     private static String url;
 
     @BeforeAll
-    static void createDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
+    static void startPostgresAndCreateDatabase() throws SQLException {
+        postgres = PostgresServer.start();
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres")); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE);
-        } catch (SQLException e) {
-            throw new IllegalStateException("these tests need PostgreSQL at " + SERVER
-                    + " (install and start Debian's postgresql, with trust authentication on 127.0.0.1): "
-                    + e.getMessage(), e);
         }
-        url = SERVER.replace("/postgres?", "/" + DATABASE + "?");
+        url = postgres.jdbcUrl(DATABASE);
     }
 
     @AfterAll
-    static void dropDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
     @Test
     void theStoreCreatesListsUpdatesAndDeletesOnPostgres() {
         try (Database database = Database.openUrl(url)) {
-            assertThat(database.description()).isEqualTo("PostgreSQL database 127.0.0.1:5432/" + DATABASE);
+            assertThat(database.description()).isEqualTo("PostgreSQL database 127.0.0.1:" + postgres.port() + "/" + DATABASE);
             JdbcMessageStore store = new JdbcMessageStore(database.dataSource());
             store.createSchema();
             store.createSchema();
@@ -78,7 +72,7 @@ class PostgresMessageStoreIT {
         HttpClient http = HttpClient.newHttpClient();
         try (ServerProcess a = ServerProcess.start(List.of("--port", "0", "--jdbc-url", url));
              ServerProcess b = ServerProcess.start(List.of("--port", "0", "--jdbc-url", url))) {
-            assertThat(a.stderr()).as(a.stderr()).contains("PostgreSQL database 127.0.0.1:5432/" + DATABASE);
+            assertThat(a.stderr()).as(a.stderr()).contains("PostgreSQL database 127.0.0.1:" + postgres.port() + "/" + DATABASE);
 
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(a.uri().resolve("api/messages"))
                     .header("Content-Type", "application/json")
@@ -94,12 +88,12 @@ class PostgresMessageStoreIT {
 
     @Test
     void anUnreachableDatabaseFailsTheServerFast() {
-        String wrong = SERVER.replace("/postgres?", "/no_such_database_" + UUID.randomUUID().toString().replace("-", "") + "?");
+        String wrong = postgres.jdbcUrl("no_such_database_" + UUID.randomUUID().toString().replace("-", ""));
 
         ServerProcess process = ServerProcess.start(List.of("--port", "0", "--jdbc-url", wrong));
 
         assertThat(process.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
-        assertThat(process.stderr()).contains("mux-examples: cannot connect to the PostgreSQL database 127.0.0.1:5432/no_such_database_")
+        assertThat(process.stderr()).contains("mux-examples: cannot connect to the PostgreSQL database 127.0.0.1:" + postgres.port() + "/no_such_database_")
                 .contains("does not exist");
         assertThat(URI.create(wrong).getScheme()).isEqualTo("jdbc");
     }

@@ -11,7 +11,7 @@ class LoadReportTest {
     static LoadReport sample(LoadReport.Server server) {
         LatencyStats.Millis lat = new LatencyStats.Millis(100, 0.5, 1.2, 1.0, 4.5, 9.25, 10.0);
         return new LoadReport("blast-50", "ws://127.0.0.1:1/ws/chat/b/", "2026-01-01T00:00:00Z",
-                new LoadReport.Settings(50, 1, 2, 0, 100, 0, 0),
+                new LoadReport.Settings(50, 1, 2, 0, 100, false, 0, 0),
                 new LoadReport.Connect(50, 49, 1, 120.5, lat),
                 new LoadReport.Sent(2, 1.5, 1333.3, 2),
                 new LoadReport.Deliveries(98, 97, 1, 2, 3, 4, 100.0, 970.0),

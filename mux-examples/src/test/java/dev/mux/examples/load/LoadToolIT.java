@@ -121,6 +121,19 @@ class LoadToolIT {
     }
 
     @Test
+    void serialSendingWaitsForEachMessageToReachEveryClient() throws Exception {
+        Run run = run("--url", room("serial"), "--clients", "8", "--messages", "30", "--serial", "--json", "-");
+
+        assertThat(run.status).as(run.err).isEqualTo(LoadTool.EXIT_OK);
+        LoadReport r = LoadReport.fromJson(run.out);
+        assertThat(r.settings().serial()).isTrue();
+        assertThat(r.fanout().complete()).isEqualTo(30);
+        // Never more than one message on its way, so no message waits behind another.
+        assertThat(r.sent().maxInFlight()).isEqualTo(1);
+        assertThat(r.errors().count()).isZero();
+    }
+
+    @Test
     void otherChatterInTheRoomIsCountedAsForeignAndDoesNotDisturbTheAccounting() throws Exception {
         String url = room("shared");
         WebSocket chatter = HttpClient.newHttpClient().newWebSocketBuilder()

@@ -20,7 +20,7 @@ class LoadToolTest {
     @Test
     void aFullCommandLineBecomesTheConfiguration() {
         LoadTool.Command c = LoadTool.parse("--url", URL, "--clients", "500", "--senders", "2", "--messages", "300",
-                "--rate", "20.5", "--window", "25", "--warmup", "10", "--size", "128", "--origin", "http://localhost:8080",
+                "--rate", "20.5", "--window", "25", "--serial", "--warmup", "10", "--size", "128", "--origin", "http://localhost:8080",
                 "--connect-concurrency", "8", "--connect-timeout", "3", "--idle-timeout", "0.5",
                 "--max-duration", "60", "--io-clients", "4", "--ping-interval", "7.5", "--server-pid", "1", "--jvm-heap",
                 "--label", "paced", "--json", "out.json");
@@ -34,6 +34,7 @@ class LoadToolTest {
         assertThat(config.messages()).isEqualTo(300);
         assertThat(config.rate()).isEqualTo(20.5);
         assertThat(config.window()).isEqualTo(25);
+        assertThat(config.serial()).isTrue();
         assertThat(config.warmup()).isEqualTo(10);
         assertThat(config.size()).isEqualTo(128);
         assertThat(config.origin()).isEqualTo("http://localhost:8080");
@@ -58,6 +59,7 @@ class LoadToolTest {
         assertThat(config.messages()).isEqualTo(LoadConfig.DEFAULT_MESSAGES);
         assertThat(config.rate()).isEqualTo(LoadConfig.DEFAULT_RATE);
         assertThat(config.window()).isEqualTo(LoadConfig.DEFAULT_WINDOW);
+        assertThat(config.serial()).isFalse();
         assertThat(config.idleTimeout()).isEqualTo(LoadConfig.DEFAULT_IDLE_TIMEOUT);
         assertThat(config.maxDuration()).isEqualTo(LoadConfig.DEFAULT_MAX_DURATION);
         assertThat(config.origin()).isEqualTo("http://127.0.0.1:8080");

@@ -1,19 +1,15 @@
 package dev.mux.redis.testing;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Redis Sentinel ({@code redis-server <conf> --sentinel}) on a free loopback port,
@@ -45,10 +41,7 @@ public final class RedisSentinel implements AutoCloseable {
     public static RedisSentinel start(RedisServer master, String masterName) {
         try {
             Path dir = Files.createTempDirectory("mux-sentinel-");
-            int port;
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-                port = socket.getLocalPort();
-            }
+            int port = RedisServer.freePort();
             Path conf = dir.resolve("sentinel.conf");
             Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
                     + "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1\n");
@@ -86,26 +79,12 @@ public final class RedisSentinel implements AutoCloseable {
     /** Stops the Sentinel and deletes its directory. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // A leftover temp directory is harmless.
-        }
+        RedisServer.stopProcess(process);
+        RedisServer.deleteRecursively(dir);
     }
 
     private void awaitMaster(String masterName, int masterPort) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        String command = "*3\r\n$8\r\nSENTINEL\r\n$23\r\nget-master-addr-by-name\r\n$" + masterName.length()
-                + "\r\n" + masterName + "\r\n";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server --sentinel exited; log:\n"
@@ -115,15 +94,14 @@ public final class RedisSentinel implements AutoCloseable {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                 socket.setSoTimeout(1000);
                 OutputStream out = socket.getOutputStream();
-                out.write(command.getBytes(StandardCharsets.US_ASCII));
+                out.write(RedisServer.encodeCommand("SENTINEL", "get-master-addr-by-name", masterName));
                 out.flush();
-                InputStream in = socket.getInputStream();
-                byte[] buffer = new byte[256];
-                int n = in.read(buffer);
-                if (n > 0 && new String(buffer, 0, n, StandardCharsets.US_ASCII).contains(Integer.toString(masterPort))) {
+                // [host, port] once the Sentinel knows the master; nil before.
+                Object address = RedisServer.readReply(new BufferedInputStream(socket.getInputStream()));
+                if (address instanceof List<?> hostAndPort && hostAndPort.contains(Integer.toString(masterPort))) {
                     return;
                 }
-            } catch (IOException notYet) {
+            } catch (IOException | IllegalStateException notYet) {
                 // Still starting: poll again.
             }
             try {

@@ -229,15 +229,7 @@ public final class RedisServer implements AutoCloseable {
         if (paused) {
             resume();
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        stopProcess(process);
     }
 
     /**
@@ -512,7 +504,24 @@ public final class RedisServer implements AutoCloseable {
                 + "real server: install it with `apt-get install redis-server`");
     }
 
-    private static int freePort() {
+    // The static helpers below are package-private because RedisSentinel runs the same binary
+    // the same way: one copy of the process, port and protocol handling serves both fixtures.
+
+    /** Stops a process gracefully (SIGTERM), with SIGKILL if it is still there after 10 s. */
+    static void stopProcess(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** Returns a port of 127.0.0.1 that was free a moment ago; callers retry if it was taken since. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -520,7 +529,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static byte[] encodeCommand(String... args) {
+    /** Encodes a command as a RESP array of bulk strings. */
+    static byte[] encodeCommand(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeAscii(out, "*" + args.length + "\r\n");
         for (String arg : args) {
@@ -536,7 +546,12 @@ public final class RedisServer implements AutoCloseable {
         out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static Object readReply(InputStream in) throws IOException {
+    /**
+     * Reads one RESP reply: simple and bulk strings as {@link String}, integers as {@link Long},
+     * arrays as {@link List}, nil as {@code null}; an error reply throws
+     * {@link IllegalStateException}.
+     */
+    static Object readReply(InputStream in) throws IOException {
         int type = in.read();
         if (type < 0) {
             throw new IOException("connection closed before the reply");
@@ -593,7 +608,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    /** Deletes a directory tree, ignoring failures: a leftover temporary directory is harmless. */
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,7 +1,5 @@
 package dev.mux.redis.worker;
 
-import static dev.mux.redis.worker.RedisWorkerIT.WAIT_SECONDS;
-import static dev.mux.redis.worker.RedisWorkerIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mux.consumer.Handles;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.Message;
-import dev.mux.redis.testing.RedisServer;
 import dev.mux.worker.ChannelNameRouter;
 import dev.mux.worker.Worker;
 import dev.mux.worker.WorkerConsumer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,20 +23,16 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Mux workers and Django Channels workers (Debian's python3-django-channels and
  * python3-channels-redis, run by /usr/bin/python3) on one Redis, both directions.
  */
-class DjangoWorkerInteropIT {
+class DjangoWorkerInteropIT extends RedisWorkerTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RedisServer redis;
-    private final List<ChannelLayer> layers = new ArrayList<>();
-    private final List<Worker> workers = new ArrayList<>();
     private final List<PythonProcess> pythons = new ArrayList<>();
 
     @BeforeAll
@@ -48,32 +40,12 @@ class DjangoWorkerInteropIT {
         PythonProcess.requirePython();
     }
 
-    @BeforeEach
-    void startRedis() {
-        redis = RedisServer.start();
-    }
-
+    /** Runs before the support class's clean-up: the Python processes go before the workers. */
     @AfterEach
-    void stopAll() throws Exception {
+    void stopPythons() throws Exception {
         for (PythonProcess p : pythons) {
             p.close();
         }
-        workers.forEach(w -> w.stop(Duration.ZERO));
-        workers.forEach(w -> w.terminated().toCompletableFuture().handle((v, e) -> null).join());
-        layers.forEach(ChannelLayer::close);
-        redis.close();
-    }
-
-    private ChannelLayer newLayer() {
-        ChannelLayer l = RedisWorkerIT.layer(redis.uri());
-        layers.add(l);
-        return l;
-    }
-
-    private Worker start(Worker.Builder b) {
-        Worker w = b.build();
-        workers.add(w);
-        return w.start();
     }
 
     private PythonProcess python(PythonProcess p) {

@@ -5,73 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mux.consumer.Handles;
 import dev.mux.layer.ChannelLayer;
 import dev.mux.layer.Message;
-import dev.mux.redis.RedisChannelLayer;
-import dev.mux.redis.testing.RedisServer;
 import dev.mux.worker.ChannelNameRouter;
 import dev.mux.worker.Worker;
 import dev.mux.worker.WorkerConsumer;
 import dev.mux.worker.WorkerOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Workers on the Redis layer: layer instances stand for processes sharing one Redis. */
-class RedisWorkerIT {
-
-    static final long WAIT_SECONDS = 20;
-
-    private RedisServer redis;
-    private final List<ChannelLayer> layers = new ArrayList<>();
-    private final List<Worker> workers = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterEach
-    void stopAll() {
-        workers.forEach(w -> w.stop(Duration.ZERO));
-        workers.forEach(w -> w.terminated().toCompletableFuture().handle((v, e) -> null).join());
-        layers.forEach(ChannelLayer::close);
-        redis.close();
-    }
-
-    static ChannelLayer layer(String uri) {
-        // A generous command timeout: the tests share a loaded machine with Python processes.
-        return RedisChannelLayer.builder().host(uri).capacity(10_000).commandTimeout(Duration.ofSeconds(20)).build();
-    }
-
-    private ChannelLayer newLayer() {
-        ChannelLayer l = layer(redis.uri());
-        layers.add(l);
-        return l;
-    }
-
-    private Worker start(Worker.Builder b) {
-        Worker w = b.build();
-        workers.add(w);
-        return w.start();
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + WAIT_SECONDS + " s waiting for " + what);
-            }
-            Thread.sleep(5); // polling interval of a bounded wait
-        }
-    }
+class RedisWorkerIT extends RedisWorkerTestSupport {
 
     /** Records which worker handled each id; the first message of each waits for the other. */
     static final class Sharing extends WorkerConsumer {
