@@ -48,6 +48,8 @@ public final class MessagesServlet extends HttpServlet {
 
     /** The largest request body accepted, in bytes; a larger one gets 413. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+    /** An oversized body up to this size is read and discarded so the client hears the 413. */
+    private static final long DRAIN_LIMIT_BYTES = 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -154,13 +156,23 @@ public final class MessagesServlet extends HttpServlet {
             error(response, 415, "the body must be JSON, sent with Content-Type: application/json");
             return;
         }
-        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+        long declared = request.getContentLengthLong();
+        if (declared > DRAIN_LIMIT_BYTES) {
+            // Too large to be worth reading: answer, and let the container close the connection.
             error(response, 413, "the body must be at most " + MAX_BODY_BYTES + " bytes");
             return;
         }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                // Read the rest (bounded) before answering: a client still writing its body would
+                // otherwise see the connection reset instead of the 413.
+                long left = DRAIN_LIMIT_BYTES;
+                while (left > 0 && in.skip(Math.min(left, 8192)) > 0) {
+                    left -= 8192;
+                }
+            }
         }
         if (body.length > MAX_BODY_BYTES) {
             error(response, 413, "the body must be at most " + MAX_BODY_BYTES + " bytes");
