@@ -1,7 +1,10 @@
 package dev.mux.redis;
 
+import dev.mux.layer.ChannelNames;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.Message;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,10 +25,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A popped message is never lost to a cancelled or timed-out receive: it goes to a receive
  * that is still waiting, which from then on refuses cancellation, or to the channel's buffer.
  *
- * <p>Thread-safe: state is guarded by one lock held only for map and queue updates; futures
- * are completed outside it, on the callback executor.
+ * <p>Deliveries are collected in a {@link Deliveries} batch while the receive loop goes
+ * through what one Redis reply popped, and the batch's receives are completed together by
+ * {@link #complete(Deliveries)}: one callback task per {@value #DELIVERIES_PER_TASK}
+ * deliveries rather than one each, which matters for group messages naming many channels.
+ *
+ * <p>Channel names from Redis are checked only when a message would be buffered under a name
+ * this inbox has not seen: a name with a waiting receive or a buffer was checked when that
+ * receive or buffer began.
+ *
+ * <p>Thread-safe: state is guarded by one lock held only for map and queue updates (for at
+ * most {@value #DELIVERIES_PER_LOCK} deliveries at a time); futures are completed outside it,
+ * on the callback executor.
  */
 final class Inbox {
+
+    /** How many deliveries one callback task completes. */
+    static final int DELIVERIES_PER_TASK = 256;
+    /** How many targets of a group message are delivered per acquisition of the lock. */
+    static final int DELIVERIES_PER_LOCK = 64;
 
     /** Told when receives start waiting, so the receive loops can serve them. */
     interface DemandListener {
@@ -43,66 +62,115 @@ final class Inbox {
         }
     }
 
+    /**
+     * Receives chosen for popped messages and not yet completed. Filled by one receive-loop
+     * step, then passed to {@link #complete(Deliveries)}. Not thread-safe.
+     */
+    static final class Deliveries {
+        private final ArrayList<Waiter> claimed = new ArrayList<>();
+
+        boolean isEmpty() {
+            return claimed.isEmpty();
+        }
+    }
+
     private record Buffered(Message message, double score) {
     }
 
     /**
      * A receive waiting for a message on one channel. Once the inbox has chosen it for a
-     * message ({@link #claim()}), cancelling, timing out or failing it is refused and it
-     * completes with that message: a popped message never goes back, so order is kept.
+     * message ({@link #claim}), cancelling, timing out or failing it is refused and it
+     * completes with that message: a popped message never goes back, so order is kept. A
+     * receive that ends otherwise leaves its channel's queue at once.
      */
     private static final class Waiter extends CompletableFuture<Message> {
         private static final int WAITING = 0;
         private static final int CLAIMED = 1;
         private static final int ENDED = 2;
+        private static final VarHandle STATE;
 
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final Inbox inbox;
         final String channel;
         final String key;
-        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        @SuppressWarnings("unused") // through STATE
+        private volatile int state;
+        /** The message it was claimed for; written under the inbox lock, read by the completing task. */
+        Message claimedMessage;
 
-        Waiter(String channel, String key) {
+        Waiter(Inbox inbox, String channel, String key) {
+            this.inbox = inbox;
             this.channel = channel;
             this.key = key;
         }
 
-        boolean claim() {
-            return state.compareAndSet(WAITING, CLAIMED);
+        boolean claim(Message message) {
+            if (STATE.compareAndSet(this, WAITING, CLAIMED)) {
+                claimedMessage = message;
+                return true;
+            }
+            return false;
         }
 
-        void hand(Message message) {
-            super.complete(message);
+        void hand() {
+            super.complete(claimedMessage);
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            return state.compareAndSet(WAITING, ENDED) && super.cancel(mayInterruptIfRunning);
+            if (!STATE.compareAndSet(this, WAITING, ENDED)) {
+                return false;
+            }
+            inbox.abandon(this);
+            return super.cancel(mayInterruptIfRunning);
         }
 
         @Override
         public boolean completeExceptionally(Throwable failure) {
-            return state.compareAndSet(WAITING, ENDED) && super.completeExceptionally(failure);
+            if (!STATE.compareAndSet(this, WAITING, ENDED)) {
+                return false;
+            }
+            inbox.abandon(this);
+            return super.completeExceptionally(failure);
         }
 
         @Override
         public boolean complete(Message value) {
-            return state.compareAndSet(WAITING, ENDED) && super.complete(value);
+            if (!STATE.compareAndSet(this, WAITING, ENDED)) {
+                return false;
+            }
+            inbox.abandon(this);
+            return super.complete(value);
         }
     }
 
+    /** A channel's buffer and waiting receives; kept while empty until the next sweep. */
     private static final class State {
         final ArrayDeque<Buffered> buffer = new ArrayDeque<>(2);
-        final ArrayDeque<Waiter> waiters = new ArrayDeque<>(1);
+        final ArrayDeque<Waiter> waiters = new ArrayDeque<>(2);
 
         boolean isEmpty() {
             return buffer.isEmpty() && waiters.isEmpty();
         }
     }
 
+    /** How many receives wait on one Redis key. */
+    private static final class Count {
+        int n = 1;
+    }
+
     private static final Demand NO_DEMAND = new Demand(new String[0], new int[0], 0);
 
     private final Object lock = new Object();
     private final Map<String, State> states = new HashMap<>();
-    private final Map<String, Integer> demand = new HashMap<>();
+    private final Map<String, Count> demand = new HashMap<>();
     private final LayerOptions options;
     private final double expirySeconds;
     private final Executor callbacks;
@@ -124,7 +192,7 @@ final class Inbox {
     /**
      * Takes the oldest buffered message of a channel, or waits for one.
      *
-     * @param channel the channel
+     * @param channel the channel, a valid name
      * @param key     the Redis key its messages arrive on
      * @return a completed future, or a waiting one that may be cancelled
      */
@@ -132,25 +200,21 @@ final class Inbox {
         Waiter waiter;
         boolean keyAdded;
         synchronized (lock) {
-            State state = states.computeIfAbsent(channel, c -> new State());
-            dropExpired(state, now());
-            Buffered buffered = state.buffer.poll();
-            if (buffered != null) {
-                if (state.isEmpty()) {
-                    states.remove(channel);
+            State state = states.get(channel);
+            if (state == null) {
+                state = new State();
+                states.put(channel, state);
+            } else if (!state.buffer.isEmpty()) {
+                dropExpired(state, now());
+                Buffered buffered = state.buffer.poll();
+                if (buffered != null) {
+                    return CompletableFuture.completedFuture(buffered.message());
                 }
-                return CompletableFuture.completedFuture(buffered.message());
             }
-            waiter = new Waiter(channel, key);
+            waiter = new Waiter(this, channel, key);
             state.waiters.add(waiter);
             keyAdded = addDemand(key);
         }
-        // A receive that is cancelled or times out leaves the queue, so no message goes to it.
-        waiter.whenComplete((m, failure) -> {
-            if (failure != null) {
-                abandon(waiter);
-            }
-        });
         listener.demandChanged(keyAdded);
         return waiter;
     }
@@ -158,12 +222,48 @@ final class Inbox {
     /**
      * Hands a popped message to the oldest waiting receive of its channel, or buffers it.
      *
-     * @param channel the channel the message is for
+     * @param channel the channel the message is for, as read from Redis
      * @param message the message
      * @param score   its ZSET score: the epoch seconds it was sent at
+     * @param out     collects the receive chosen, to be completed by {@link #complete}
+     * @return {@code false} if the name is not a valid channel name (nothing was done)
      */
-    void deliver(String channel, Message message, double score) {
-        deliver(channel, message, score, true);
+    boolean deliver(String channel, Message message, double score, Deliveries out) {
+        synchronized (lock) {
+            return deliverLocked(channel, message, score, out);
+        }
+    }
+
+    /**
+     * Delivers a group message to each of its target channels of this process, as
+     * {@link #deliver} does for one.
+     *
+     * @param targets the message's {@code __asgi_channel__} list, as read from Redis
+     * @param local   the non-local part every target must start with (this process's)
+     * @param message the message
+     * @param score   its ZSET score
+     * @param out     collects the receives chosen
+     * @return the targets refused (not strings, not of this process, or not valid names)
+     */
+    List<Object> deliverAll(List<?> targets, String local, Message message, double score, Deliveries out) {
+        List<Object> refused = List.of();
+        int n = targets.size();
+        for (int from = 0; from < n; from += DELIVERIES_PER_LOCK) {
+            int to = Math.min(n, from + DELIVERIES_PER_LOCK);
+            synchronized (lock) {
+                for (int i = from; i < to; i++) {
+                    Object target = targets.get(i);
+                    if (!(target instanceof String channel && channel.startsWith(local)
+                            && deliverLocked(channel, message, score, out))) {
+                        if (refused.isEmpty()) {
+                            refused = new ArrayList<>();
+                        }
+                        refused.add(target);
+                    }
+                }
+            }
+        }
+        return refused;
     }
 
     /**
@@ -173,63 +273,74 @@ final class Inbox {
      *
      * @param channel the channel the message is for
      * @param message the message
+     * @param out     collects the receive chosen
      * @return {@code false} if no receive was waiting; the caller must put the message back
      */
-    boolean handOver(String channel, Message message) {
-        return deliver(channel, message, 0, false);
-    }
-
-    private boolean deliver(String channel, Message message, double score, boolean bufferIfNoWaiter) {
-        Waiter target = null;
+    boolean handOver(String channel, Message message, Deliveries out) {
         synchronized (lock) {
             State state = states.get(channel);
-            if (state == null) {
-                if (!bufferIfNoWaiter) {
-                    return false;
+            return state != null && claimWaiter(state, message, out);
+        }
+    }
+
+    /**
+     * Completes the receives chosen for a batch of popped messages, on the callback executor
+     * (so that receivers' dependent actions never run on a Redis I/O thread), then empties the
+     * batch for reuse.
+     *
+     * @param deliveries the batch
+     */
+    void complete(Deliveries deliveries) {
+        List<Waiter> claimed = deliveries.claimed;
+        int n = claimed.size();
+        for (int from = 0; from < n; from += DELIVERIES_PER_TASK) {
+            Waiter[] chunk = claimed.subList(from, Math.min(n, from + DELIVERIES_PER_TASK)).toArray(new Waiter[0]);
+            Runnable task = () -> {
+                for (Waiter w : chunk) {
+                    w.hand();
                 }
-                state = new State();
-                states.put(channel, state);
-            }
-            for (Waiter w; (w = state.waiters.poll()) != null; ) {
-                removeDemand(w.key);
-                if (w.claim()) {
-                    target = w;
-                    break;
-                }
-            }
-            if (target == null && !bufferIfNoWaiter) {
-                if (state.isEmpty()) {
-                    states.remove(channel);
-                }
-                return false;
-            }
-            if (target == null) {
-                state.buffer.addLast(new Buffered(message, score));
-                int capacity = options.capacityFor(channel);
-                while (state.buffer.size() > capacity) {
-                    // Nobody reads this channel fast enough: keep memory bounded, drop the oldest.
-                    state.buffer.pollFirst();
-                    droppedFromBuffers.incrementAndGet();
-                }
-            } else if (state.isEmpty()) {
-                states.remove(channel);
+            };
+            try {
+                callbacks.execute(task);
+            } catch (RejectedExecutionException closing) {
+                task.run();
             }
         }
-        if (target != null) {
-            Waiter chosen = target;
-            // Completed on the callback executor so that receivers' dependent actions never run
-            // on a Redis I/O thread.
-            execute(() -> chosen.hand(message));
+        claimed.clear();
+    }
+
+    private boolean deliverLocked(String channel, Message message, double score, Deliveries out) {
+        State state = states.get(channel);
+        if (state == null) {
+            // A name seen for the first time: from Redis, so it is checked before it is kept.
+            if (!ChannelNames.isValidChannel(channel)) {
+                return false;
+            }
+            state = new State();
+            states.put(channel, state);
+        } else if (claimWaiter(state, message, out)) {
+            return true;
+        }
+        state.buffer.addLast(new Buffered(message, score));
+        int capacity = options.capacityFor(channel);
+        while (state.buffer.size() > capacity) {
+            // Nobody reads this channel fast enough: keep memory bounded, drop the oldest.
+            state.buffer.pollFirst();
+            droppedFromBuffers.incrementAndGet();
         }
         return true;
     }
 
-    private void execute(Runnable task) {
-        try {
-            callbacks.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            task.run();
+    /** Claims the oldest receive still waiting on a channel; called under the lock. */
+    private boolean claimWaiter(State state, Message message, Deliveries out) {
+        for (Waiter w; (w = state.waiters.poll()) != null; ) {
+            removeDemand(w.key);
+            if (w.claim(message)) {
+                out.claimed.add(w);
+                return true;
+            }
         }
+        return false;
     }
 
     private void abandon(Waiter waiter) {
@@ -237,9 +348,6 @@ final class Inbox {
             State state = states.get(waiter.channel);
             if (state != null && state.waiters.remove(waiter)) {
                 removeDemand(waiter.key);
-                if (state.isEmpty()) {
-                    states.remove(waiter.channel);
-                }
             }
         }
     }
@@ -255,9 +363,9 @@ final class Inbox {
                 String[] keys = new String[demand.size()];
                 int[] waiting = new int[demand.size()];
                 int i = 0;
-                for (Map.Entry<String, Integer> e : demand.entrySet()) {
+                for (Map.Entry<String, Count> e : demand.entrySet()) {
                     keys[i] = e.getKey();
-                    waiting[i++] = e.getValue();
+                    waiting[i++] = e.getValue().n;
                 }
                 snapshot = new Demand(keys, waiting, version);
             }
@@ -345,11 +453,17 @@ final class Inbox {
     /**
      * Counts channels with buffered messages or waiting receives, for monitoring and tests.
      *
-     * @return the number of live channel states
+     * @return the number of such channels
      */
     int channelCount() {
         synchronized (lock) {
-            return states.size();
+            int n = 0;
+            for (State state : states.values()) {
+                if (!state.isEmpty()) {
+                    n++;
+                }
+            }
+            return n;
         }
     }
 
@@ -362,17 +476,24 @@ final class Inbox {
 
     private boolean addDemand(String key) {
         snapshot = null;
-        Integer previous = demand.merge(key, 1, Integer::sum) == 1 ? null : 1;
-        if (previous == null) {
+        Count count = demand.get(key);
+        if (count == null) {
+            demand.put(key, new Count());
             version++;
             return true;
         }
+        count.n++;
         return false;
     }
 
     private void removeDemand(String key) {
-        snapshot = null;
-        demand.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+        Count count = demand.get(key);
+        if (count != null) {
+            snapshot = null;
+            if (--count.n == 0) {
+                demand.remove(key);
+            }
+        }
     }
 
     private static double now() {

@@ -72,7 +72,8 @@ final class ReceiveLoop {
 
     /** Starts the loop if it is idle and receives are waiting. */
     void kick() {
-        if (!stopped && running.compareAndSet(false, true)) {
+        // Read before the compare-and-set: every receive calls this, and the loop mostly runs.
+        if (!stopped && !running.get() && running.compareAndSet(false, true)) {
             step();
         }
     }
@@ -155,6 +156,7 @@ final class ReceiveLoop {
                         return;
                     }
                     int popped = 0;
+                    Inbox.Deliveries deliveries = new Inbox.Deliveries();
                     for (int i = 0; i < keys.length; i++) {
                         List<?> pairs = (List<?>) perKey.get(i);
                         if (pairs == null || pairs.isEmpty()) {
@@ -164,7 +166,7 @@ final class ReceiveLoop {
                             byte[] member = (byte[]) pairs.get(j);
                             double score = Double.parseDouble(new String((byte[]) pairs.get(j + 1),
                                     StandardCharsets.US_ASCII));
-                            layer.dispatch(shard, keys[i], member, score);
+                            layer.dispatch(shard, connection, keys[i], member, score, deliveries);
                         }
                         int n = pairs.size() / 2;
                         popped += n;
@@ -172,6 +174,7 @@ final class ReceiveLoop {
                             connection.async().zpopmin(keys[i] + "$inflight", n);
                         }
                     }
+                    inbox.complete(deliveries);
                     succeeded();
                     if (popped > 0 || demand.version() != inbox.version()) {
                         step();
@@ -226,15 +229,18 @@ final class ReceiveLoop {
             KeyValue<String, ScoredValue<byte[]>> popped) {
         String key = popped.getKey();
         ScoredValue<byte[]> value = popped.getValue();
+        Inbox.Deliveries deliveries = new Inbox.Deliveries();
         if (!key.endsWith("!")) {
             // A normal channel is never backed up (see Scripts.POP_BATCH).
-            layer.dispatch(shard, key, value.getValue(), value.getScore());
+            layer.dispatch(shard, connection, key, value.getValue(), value.getScore(), deliveries);
+            inbox.complete(deliveries);
             return;
         }
         // Back up, dispatch, acknowledge: channels_redis' protocol on this process's own key.
         String inflight = key + "$inflight";
         connection.async().zadd(inflight, value.getScore(), value.getValue());
-        layer.dispatch(shard, key, value.getValue(), value.getScore());
+        layer.dispatch(shard, connection, key, value.getValue(), value.getScore(), deliveries);
+        inbox.complete(deliveries);
         connection.async().zpopmin(inflight);
     }
 

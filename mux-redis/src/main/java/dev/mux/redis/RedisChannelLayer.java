@@ -37,14 +37,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -124,7 +123,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final List<Shard> shards;
     private final List<ReceiveLoop> loops;
     private final Inbox inbox;
-    private final ExecutorService callbacks;
+    private final CallbackExecutor callbacks;
     private final Disposable connectionEvents;
     private final ScheduledFuture<?> sweeper;
     private final long commandTimeoutMillis;
@@ -132,6 +131,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final long groupExpiryMicros;
     private final byte[] expiryMillisArg;
     private final byte[] groupExpiryMillisArg;
+    private final byte[] capacityArg;
     private final AtomicLong lastScoreMicros = new AtomicLong();
     /** One shard, plain msgpack, one capacity for all: the group send can run as one script. */
     private final boolean singleRoundTripGroupSend;
@@ -155,6 +155,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         this.groupExpiryMicros = layerOptions.groupExpiry().toNanos() / 1000;
         this.expiryMillisArg = ascii(Math.max(1, layerOptions.expiry().toMillis()));
         this.groupExpiryMillisArg = ascii(Math.max(1, layerOptions.groupExpiry().toMillis()));
+        this.capacityArg = ascii(layerOptions.capacity());
 
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.fullJitter(Duration.ofMillis(10), options.maxReconnectDelay(), 10,
@@ -164,12 +165,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         client.setOptions(clientOptions(options.commandTimeout(), true));
         this.loopClient = RedisClient.create(resources);
         loopClient.setOptions(clientOptions(options.commandTimeout(), false));
-        AtomicInteger callbackThreads = new AtomicInteger();
-        this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.callbacks = new CallbackExecutor(name, Math.max(2, Runtime.getRuntime().availableProcessors()));
         List<Shard> shardList = new ArrayList<>();
         for (RedisEndpoint endpoint : options.endpoints()) {
             shardList.add(new Shard(shardList.size(), endpoint, client, loopClient, options.commandTimeout()));
@@ -266,8 +262,9 @@ public final class RedisChannelLayer implements ChannelLayer {
         int capacity = layerOptions.capacityFor(channel);
         byte[] member = codec.member(codec.body(message), ChannelNames.isProcessLocal(channel) ? channel : null);
         long now = nextScoreMicros();
-        byte[][] args = {member, score(now), score(now - expiryMicros), ascii(capacity), expiryMillisArg};
-        return run("send to " + channel, shard,
+        byte[][] args = {member, score(now), score(now - expiryMicros),
+            capacity == layerOptions.capacity() ? capacityArg : ascii(capacity), expiryMillisArg};
+        return run(() -> "send to " + channel, shard,
                 connection -> shard.<Long>eval(connection, Scripts.SEND, ScriptOutputType.INTEGER,
                         new String[] {key}, args).thenApply(queued -> {
                             if (queued == 0L) {
@@ -342,7 +339,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         Shard shard = shardFor(group);
         double score = nextScoreMicros() / 1e6;
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Void> result = run("groupAdd of " + channel + " to " + group, shard, connection -> {
+        CompletableFuture<Void> result = run(() -> "groupAdd of " + channel + " to " + group, shard, connection -> {
             CompletableFuture<Long> added = connection.async().zadd(key, score, member).toCompletableFuture();
             CompletableFuture<Boolean> expiring = connection.async()
                     .pexpire(key, layerOptions.groupExpiry().toMillis()).toCompletableFuture();
@@ -373,7 +370,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         String key = groupKey(group);
         Shard shard = shardFor(group);
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
-        return run("groupDiscard of " + channel + " from " + group, shard,
+        return run(() -> "groupDiscard of " + channel + " from " + group, shard,
                 connection -> connection.async().zrem(key, member).thenApply(removed -> (Void) null));
     }
 
@@ -396,14 +393,13 @@ public final class RedisChannelLayer implements ChannelLayer {
         String groupKey = groupKey(group);
         Shard groupShard = shardFor(group);
         long now = nextScoreMicros();
-        String operation = "groupSend to " + group;
+        Supplier<String> operation = () -> "groupSend to " + group;
         if (singleRoundTripGroupSend) {
             MessageCodec.Body body = codec.body(message);
             byte[] seed = new byte[8];
             java.util.concurrent.ThreadLocalRandom.current().nextBytes(seed);
             byte[][] args = {score(now - groupExpiryMicros), prefix.getBytes(StandardCharsets.UTF_8), body.entries(),
-                ascii(body.count()), seed, score(now), score(now - expiryMicros), expiryMillisArg,
-                ascii(layerOptions.capacity())};
+                ascii(body.count()), seed, score(now), score(now - expiryMicros), expiryMillisArg, capacityArg};
             return run(operation, groupShard, connection -> groupShard.<List<Object>>eval(connection,
                     Scripts.GROUP_SEND, ScriptOutputType.MULTI, new String[] {groupKey}, args).thenApply(counts -> {
                         GroupSendResult result = new GroupSendResult(((Long) counts.get(0)).intValue(),
@@ -416,13 +412,15 @@ public final class RedisChannelLayer implements ChannelLayer {
                     }));
         }
         byte[][] membersArgs = {score(now - groupExpiryMicros)};
-        return run(operation, groupShard,
+        // Several round trips, possibly to several shards: bounded as a whole by the timeout.
+        return runBounded(operation, groupShard,
                 connection -> groupShard.<List<Object>>eval(connection, Scripts.GROUP_MEMBERS,
                         ScriptOutputType.MULTI, new String[] {groupKey}, membersArgs)
                         .thenCompose(members -> deliverToMembers(operation, group, members, message, now)));
     }
 
-    private CompletableFuture<GroupSendResult> deliverToMembers(String operation, String group, List<Object> members,
+    private CompletableFuture<GroupSendResult> deliverToMembers(Supplier<String> operation, String group,
+            List<Object> members,
             Message message, long now) {
         if (members == null || members.isEmpty()) {
             return CompletableFuture.completedFuture(GroupSendResult.EMPTY);
@@ -458,7 +456,8 @@ public final class RedisChannelLayer implements ChannelLayer {
             parts.add(shard.commands().thenCompose(connection -> shard.<List<Object>>eval(connection,
                     Scripts.GROUP_DELIVER, ScriptOutputType.MULTI, keyArray, args)).handle((flags, failure) -> {
                         if (failure != null) {
-                            throw new java.util.concurrent.CompletionException(translate(operation, shard, failure));
+                            throw new java.util.concurrent.CompletionException(
+                                    translate(operation.get(), shard, failure));
                         }
                         int delivered = 0;
                         int dropped = 0;
@@ -503,7 +502,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         byte[] pattern = (escapeGlob(prefix) + "*").getBytes(StandardCharsets.UTF_8);
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         for (Shard shard : shards) {
-            parts.add(run("flush", shard, connection -> shard.<Long>eval(connection, Scripts.FLUSH,
+            parts.add(run(() -> "flush", shard, connection -> shard.<Long>eval(connection, Scripts.FLUSH,
                     ScriptOutputType.INTEGER, new String[0], pattern)));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(inbox::clearBuffers);
@@ -540,14 +539,10 @@ public final class RedisChannelLayer implements ChannelLayer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        callbacks.shutdown();
         try {
-            if (!callbacks.awaitTermination(2, TimeUnit.SECONDS)) {
-                callbacks.shutdownNow();
-            }
+            callbacks.shutdown(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            callbacks.shutdownNow();
         }
         memberships.clear();
         log.debug("{} closed", name);
@@ -581,8 +576,13 @@ public final class RedisChannelLayer implements ChannelLayer {
     // ---------------------------------------------------------------------------------------
     // Receive side, called by the loops
 
-    /** Decodes a popped member and hands it to the channels it is for. Never throws. */
-    void dispatch(Shard shard, String key, byte[] member, double score) {
+    /**
+     * Decodes a popped member and chooses the receives it goes to (or buffers it); the caller
+     * completes them with {@link Inbox#complete} once it has dispatched its whole batch. Must be
+     * called before the loop sends its next command on {@code loopConnection}. Never throws.
+     */
+    void dispatch(Shard shard, StatefulRedisConnection<String, byte[]> loopConnection, String key, byte[] member,
+            double score, Inbox.Deliveries out) {
         MessageCodec.Decoded decoded;
         try {
             decoded = codec.decode(member);
@@ -609,8 +609,8 @@ public final class RedisChannelLayer implements ChannelLayer {
             // A normal channel: if the receive that asked for this message gave up meanwhile
             // (a worker stopping), put it back for the next receiver, in this process or
             // another, instead of keeping it in this process's memory.
-            if (!inbox.handOver(queue, message)) {
-                requeue(shard, key, member, score);
+            if (!inbox.handOver(queue, message, out)) {
+                requeue(shard, loopConnection, key, member, score);
             }
             return;
         }
@@ -619,23 +619,28 @@ public final class RedisChannelLayer implements ChannelLayer {
         if (targets.isEmpty()) {
             undeliverable.incrementAndGet();
             log.warn("{} {}: dropped a message on process key {} without a valid __asgi_channel__", name, shard, key);
+            return;
         }
-        for (Object target : targets) {
-            if (target instanceof String channel && channel.startsWith(queue) && ChannelNames.isValidChannel(channel)) {
-                inbox.deliver(channel, message, score);
-            } else {
-                undeliverable.incrementAndGet();
-                log.warn("{} {}: dropped a message on {} for a channel not of this process: {}", name, shard, key,
-                        target);
-            }
+        // The names come from Redis: the inbox checks that each is of this process, and checks
+        // the name itself only when it has not seen it already (from a receive, say).
+        for (Object target : inbox.deliverAll(targets, queue, message, score, out)) {
+            undeliverable.incrementAndGet();
+            log.warn("{} {}: dropped a message on {} for a channel not of this process: {}", name, shard, key,
+                    target);
         }
     }
 
-    /** Puts an unclaimed message of a normal channel back at its place in the queue. */
-    private void requeue(Shard shard, String key, byte[] member, double score) {
+    /**
+     * Puts an unclaimed message of a normal channel back at its place in the queue, over the
+     * receive loop's own connection: Redis runs it before the loop's next pop, which therefore
+     * cannot take a later message first.
+     */
+    private void requeue(Shard shard, StatefulRedisConnection<String, byte[]> loopConnection, String key,
+            byte[] member, double score) {
         byte[][] args = {member, Double.toString(score).getBytes(StandardCharsets.US_ASCII), expiryMillisArg};
-        run("requeue on " + key, shard, connection -> shard.<Long>eval(connection, Scripts.REQUEUE,
-                ScriptOutputType.INTEGER, new String[] {key}, args)).whenComplete((v, failure) -> {
+        // EVAL, not EVALSHA: a NOSCRIPT answer would make the retry come after that next pop.
+        loopConnection.async().<Long>eval(Scripts.REQUEUE.source(), ScriptOutputType.INTEGER, new String[] {key}, args)
+                .whenComplete((v, failure) -> {
                     if (failure != null) {
                         undeliverable.incrementAndGet();
                         log.warn("{} {}: lost a message of {} whose receive was cancelled: {}", name, shard, key,
@@ -723,6 +728,7 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     private void sweep() {
         try {
+            callbacks.rescue();
             inbox.sweep();
             double lapsed = (System.currentTimeMillis() * 1000 - groupExpiryMicros) / 1e6;
             memberships.values().forEach(members -> members.values().removeIf(score -> score <= lapsed));
@@ -737,47 +743,76 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     /**
      * Runs an operation on a shard's command connection: completes on the callback executor,
-     * with failures translated to layer exceptions. The command must answer within the command
-     * timeout once a connection is at hand; getting one (the first use, or after a drop) is
-     * bounded separately by the same timeout, so that a cold start's connection set-up does not
-     * eat the command's time.
+     * with failures translated to layer exceptions. Each command the action issues must answer
+     * within the command timeout, which the command connection enforces per command; getting
+     * a connection (the first use, or after a drop) is bounded separately by the same timeout,
+     * so that a cold start's connection set-up does not eat the command's time.
+     *
+     * @param operation names the operation in error messages; only called on failure
      */
-    private <T> CompletableFuture<T> run(String operation, Shard shard,
+    private <T> CompletableFuture<T> run(Supplier<String> operation, Shard shard,
             Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> connection = shard.commands();
+        if (connection.isDone() && !connection.isCompletedExceptionally()) {
+            // The usual case: connected already, so no connection timer to arm and cancel.
+            issue(operation, shard, connection.join(), action, result);
+            return result;
+        }
         Timeout connecting = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
-                + ": Redis " + shard + " could not be connected to for " + operation + " within "
+                + ": Redis " + shard + " could not be connected to for " + operation.get() + " within "
                 + commandTimeoutMillis + " ms", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
-        shard.commands().whenComplete((connection, connectFailure) -> {
+        connection.whenComplete((connected, connectFailure) -> {
             connecting.cancel();
             if (connectFailure != null) {
-                fail(result, translate(operation, shard, connectFailure));
-                return;
+                fail(result, translate(operation.get(), shard, connectFailure));
+            } else if (!result.isDone()) {
+                issue(operation, shard, connected, action, result);
             }
-            if (result.isDone()) {
-                return;
-            }
-            Timeout answering = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
-                    + ": Redis " + shard + " did not answer " + operation + " within " + commandTimeoutMillis
-                    + " ms; the operation may still take effect", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
-            CompletionStage<T> stage;
-            try {
-                stage = action.apply(connection);
-            } catch (RuntimeException e) {
-                answering.cancel();
-                fail(result, translate(operation, shard, e));
-                return;
-            }
-            stage.whenComplete((value, failure) -> {
-                answering.cancel();
-                if (failure == null) {
-                    callbacks(() -> result.complete(value));
-                } else {
-                    fail(result, translate(operation, shard, failure));
-                }
-            });
         });
         return result;
+    }
+
+    /**
+     * Runs an operation of several round trips (perhaps to several shards) as {@link #run}
+     * does, and bounds the whole of it by the command timeout once a connection is at hand.
+     */
+    private <T> CompletableFuture<T> runBounded(Supplier<String> operation, Shard shard,
+            Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action) {
+        return run(operation, shard, connection -> {
+            CompletableFuture<T> bounded = new CompletableFuture<>();
+            Timeout answering = resources.timer().newTimeout(t -> bounded.completeExceptionally(
+                    new LayerUnavailableException(name + ": Redis " + shard + " did not answer " + operation.get()
+                            + " within " + commandTimeoutMillis + " ms; the operation may still take effect", null)),
+                    commandTimeoutMillis, TimeUnit.MILLISECONDS);
+            action.apply(connection).whenComplete((value, failure) -> {
+                answering.cancel();
+                if (failure == null) {
+                    bounded.complete(value);
+                } else {
+                    bounded.completeExceptionally(failure);
+                }
+            });
+            return bounded;
+        });
+    }
+
+    private <T> void issue(Supplier<String> operation, Shard shard, StatefulRedisConnection<String, byte[]> connection,
+            Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action, CompletableFuture<T> result) {
+        CompletionStage<T> stage;
+        try {
+            stage = action.apply(connection);
+        } catch (RuntimeException e) {
+            fail(result, translate(operation.get(), shard, e));
+            return;
+        }
+        stage.whenComplete((value, failure) -> {
+            if (failure == null) {
+                callbacks(() -> result.complete(value));
+            } else {
+                fail(result, translate(operation.get(), shard, failure));
+            }
+        });
     }
 
     private void fail(CompletableFuture<?> result, Throwable failure) {
@@ -853,12 +888,22 @@ public final class RedisChannelLayer implements ChannelLayer {
         }
     }
 
-    /** Epoch microseconds as decimal seconds, the way Redis reads scores. */
-    private static byte[] score(long micros) {
+    /** Epoch microseconds as decimal seconds with six decimals, the way Redis reads scores. */
+    static byte[] score(long micros) {
         long seconds = Math.floorDiv(micros, 1_000_000);
         long fraction = Math.floorMod(micros, 1_000_000);
-        String text = seconds + "." + (fraction < 100_000 ? String.format("%06d", fraction) : Long.toString(fraction));
-        return text.getBytes(StandardCharsets.US_ASCII);
+        String whole = Long.toString(seconds);
+        int n = whole.length();
+        byte[] text = new byte[n + 7];
+        for (int i = 0; i < n; i++) {
+            text[i] = (byte) whole.charAt(i);
+        }
+        text[n] = '.';
+        for (int i = n + 6; i > n; i--) {
+            text[i] = (byte) ('0' + fraction % 10);
+            fraction /= 10;
+        }
+        return text;
     }
 
     private static byte[] ascii(long value) {
