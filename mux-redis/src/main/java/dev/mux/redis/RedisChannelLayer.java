@@ -24,6 +24,9 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,6 +112,8 @@ public final class RedisChannelLayer implements ChannelLayer {
     private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int UUID_HEX = 32;
+    /** The most commands whose flushes are held back for one write. */
+    private static final int FLUSH_AFTER_COMMANDS = 256;
 
     private final RedisLayerOptions options;
     private final LayerOptions layerOptions;
@@ -160,6 +165,16 @@ public final class RedisChannelLayer implements ChannelLayer {
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.fullJitter(Duration.ofMillis(10), options.maxReconnectDelay(), 10,
                         TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        // Lettuce flushes every command on its own: one write system call each,
+                        // which on loopback also runs Redis' side of TCP. This handler turns the
+                        // flushes of commands issued close together (or while replies are being
+                        // read) into one write, delayed at most until the event loop's next task.
+                        channel.pipeline().addFirst(new FlushConsolidationHandler(FLUSH_AFTER_COMMANDS, true));
+                    }
+                })
                 .build();
         this.client = RedisClient.create(resources);
         client.setOptions(clientOptions(options.commandTimeout(), true));
