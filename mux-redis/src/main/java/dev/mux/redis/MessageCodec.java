@@ -85,23 +85,37 @@ final class MessageCodec {
      * @return 12 random bytes followed by the (possibly encrypted) msgpack map
      */
     byte[] member(Body body, Object asgiChannel) {
-        int routing = asgiChannel instanceof String name ? 20 + name.length()
-                : asgiChannel instanceof List<?> names ? 24 + names.size() * 80 : 0;
-        int prefix = keys == null ? RANDOM_PREFIX_LENGTH : 0;
-        // Plain members are written in place after the random prefix; encrypted ones get it added
-        // in front of the token.
-        MsgpackWriter writer = new MsgpackWriter(prefix + 5 + body.entries().length + routing, prefix);
-        writer.mapHeader(body.count() + (asgiChannel == null ? 0 : 1));
-        writer.raw(body.entries(), 0, body.entries().length);
+        if (asgiChannel == null) {
+            return member(body, -1, 0, null);
+        }
         if (asgiChannel instanceof String name) {
-            writer.string(ASGI_CHANNEL);
-            writer.string(name);
-        } else if (asgiChannel instanceof List<?> names) {
-            writer.string(ASGI_CHANNEL);
-            writer.arrayHeader(names.size());
+            return member(body, -2, name.length() + 3, writer -> writer.string(name));
+        }
+        List<?> names = (List<?>) asgiChannel;
+        return member(body, names.size(), names.size() * 80, writer -> {
             for (Object name : names) {
                 writer.string((String) name);
             }
+        });
+    }
+
+    /**
+     * Writes a member: the body, then unless {@code routes} is -1 the routing key with a single
+     * name ({@code routes} -2) or an array of {@code routes} names, written by {@code names}.
+     */
+    private byte[] member(Body body, int routes, int routingSize, java.util.function.Consumer<MsgpackWriter> names) {
+        int prefix = keys == null ? RANDOM_PREFIX_LENGTH : 0;
+        // Plain members are written in place after the random prefix; encrypted ones get it added
+        // in front of the token.
+        MsgpackWriter writer = new MsgpackWriter(prefix + 30 + body.entries().length + routingSize, prefix);
+        writer.mapHeader(body.count() + (routes == -1 ? 0 : 1));
+        writer.raw(body.entries(), 0, body.entries().length);
+        if (routes != -1) {
+            writer.string(ASGI_CHANNEL);
+            if (routes >= 0) {
+                writer.arrayHeader(routes);
+            }
+            names.accept(writer);
         }
         byte[] member;
         if (keys == null) {
@@ -120,6 +134,26 @@ final class MessageCodec {
             member[i + 3] = (byte) (r >>> 24);
         }
         return member;
+    }
+
+    /**
+     * Builds the ZSET member of a group message for one process: the body with
+     * {@code __asgi_channel__} listing that process's member channels.
+     *
+     * @param body  the packed entries
+     * @param names the member channel names as Redis returned them (UTF-8), copied unchanged
+     * @return 12 random bytes followed by the (possibly encrypted) msgpack map
+     */
+    byte[] groupMember(Body body, List<byte[]> names) {
+        int size = 0;
+        for (byte[] name : names) {
+            size += name.length + 3;
+        }
+        return member(body, names.size(), size, writer -> {
+            for (byte[] name : names) {
+                writer.stringBytes(name);
+            }
+        });
     }
 
     /**

@@ -137,6 +137,12 @@ final class MsgpackWriter {
         pos += n;
     }
 
+    /** Writes text given as its UTF-8 bytes, as str. */
+    void stringBytes(byte[] utf8) {
+        stringHeader(utf8.length);
+        raw(utf8, 0, utf8.length);
+    }
+
     private void stringHeader(int n) {
         ensure(5);
         if (n < 32) {

@@ -14,11 +14,15 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -32,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +85,10 @@ import reactor.core.Disposable;
  * commands (pipelined) and one for the receive loop, which pops this process's messages (on
  * <em>every</em> shard, since channels_redis' {@code send} may place them on any shard) and
  * hands them to the waiting receives. {@code send} and {@code groupAdd} cost one round trip;
- * so does {@code groupSend} on one shard without encryption or capacity rules, otherwise it
- * takes one to read the group and one per shard holding members. When Redis is
+ * {@code groupSend} takes one to read the group and one per shard holding members (in
+ * parallel), with the per-process messages built here rather than in Lua, which keeps the work
+ * of the shared Redis per group send small. Commands issued close together leave in one write.
+ * When Redis is
  * unreachable or frozen, operations fail with {@link LayerUnavailableException} within
  * {@link RedisLayerOptions#commandTimeout()} (an operation that must first open the connection
  * gets that time once to connect and once to be answered); waiting receives keep waiting while
@@ -138,8 +145,6 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final byte[] groupExpiryMillisArg;
     private final byte[] capacityArg;
     private final AtomicLong lastScoreMicros = new AtomicLong();
-    /** One shard, plain msgpack, one capacity for all: the group send can run as one script. */
-    private final boolean singleRoundTripGroupSend;
     private final AtomicLong undeliverable = new AtomicLong();
     /** Group memberships of this layer's own channels, with the score they were added at. */
     private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
@@ -192,8 +197,6 @@ public final class RedisChannelLayer implements ChannelLayer {
             loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
         }
         this.loops = List.copyOf(loopList);
-        this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
-                && layerOptions.channelCapacities().isEmpty();
         this.connectionEvents = resources.eventBus().get()
                 .filter(ConnectionActivatedEvent.class::isInstance)
                 .subscribe(event -> schedule(this::checkForRestarts, 0));
@@ -409,67 +412,79 @@ public final class RedisChannelLayer implements ChannelLayer {
         Shard groupShard = shardFor(group);
         long now = nextScoreMicros();
         Supplier<String> operation = () -> "groupSend to " + group;
-        if (singleRoundTripGroupSend) {
-            MessageCodec.Body body = codec.body(message);
-            byte[] seed = new byte[8];
-            java.util.concurrent.ThreadLocalRandom.current().nextBytes(seed);
-            byte[][] args = {score(now - groupExpiryMicros), prefix.getBytes(StandardCharsets.UTF_8), body.entries(),
-                ascii(body.count()), seed, score(now), score(now - expiryMicros), expiryMillisArg, capacityArg};
-            return run(operation, groupShard, connection -> groupShard.<List<Object>>eval(connection,
-                    Scripts.GROUP_SEND, ScriptOutputType.MULTI, new String[] {groupKey}, args).thenApply(counts -> {
-                        GroupSendResult result = new GroupSendResult(((Long) counts.get(0)).intValue(),
-                                ((Long) counts.get(1)).intValue());
-                        if (result.dropped() > 0) {
-                            log.debug("{} group {}: {} of {} member channels over capacity, message dropped for them",
-                                    name, group, result.dropped(), result.members());
-                        }
-                        return result;
-                    }));
-        }
-        byte[][] membersArgs = {score(now - groupExpiryMicros)};
-        // Several round trips, possibly to several shards: bounded as a whole by the timeout.
-        return runBounded(operation, groupShard,
-                connection -> groupShard.<List<Object>>eval(connection, Scripts.GROUP_MEMBERS,
-                        ScriptOutputType.MULTI, new String[] {groupKey}, membersArgs)
-                        .thenCompose(members -> deliverToMembers(operation, group, members, message, now)));
+        MessageCodec.Body body = codec.body(message);
+        byte[] groupCutoff = score(now - groupExpiryMicros);
+        // Trim and read the group as two plain commands, sent together: ZRANGE in a script
+        // would turn every member into a Lua string, and building the per-process messages in
+        // Lua costs Redis (shared by every process) microseconds per member; here the client
+        // builds them and Redis only stores them. Several round trips, perhaps to several
+        // shards: bounded as a whole by the timeout.
+        return runBounded(operation, groupShard, connection -> {
+            RedisFuture<Long> trimmed = connection.async().dispatch(CommandType.ZREMRANGEBYSCORE,
+                    new IntegerOutput<>(Shard.CODEC),
+                    new CommandArgs<>(Shard.CODEC).addKey(groupKey).add(0).add(groupCutoff));
+            RedisFuture<List<byte[]>> members = connection.async().zrange(groupKey, 0, -1);
+            return members.thenCombine(trimmed, (names, count) -> names)
+                    .thenCompose(names -> deliverToMembers(operation, group, names, body, now));
+        });
     }
 
+    /**
+     * Delivers a group message: one message per Redis key (process), listing that process's
+     * member channels, stored with one script call per shard. Member names are used as the
+     * bytes Redis returned: they go back into the messages unchanged.
+     */
     private CompletableFuture<GroupSendResult> deliverToMembers(Supplier<String> operation, String group,
-            List<Object> members,
-            Message message, long now) {
+            List<byte[]> members, MessageCodec.Body body, long now) {
         if (members == null || members.isEmpty()) {
             return CompletableFuture.completedFuture(GroupSendResult.EMPTY);
         }
-        // Bucket member channels by Redis key, keys by shard; keep first-seen order.
-        Map<String, List<String>> namesByKey = new LinkedHashMap<>();
-        for (Object raw : members) {
-            String channel = new String((byte[]) raw, StandardCharsets.UTF_8);
-            namesByKey.computeIfAbsent(prefix + ChannelNames.nonLocalPart(channel), k -> new ArrayList<>()).add(channel);
+        // Bucket member channels by their non-local part (the Redis key's suffix), in first-seen
+        // order; consecutive members of one process (the common case) skip the map.
+        Map<String, List<byte[]>> namesByLocal = new LinkedHashMap<>();
+        byte[] lastName = null;
+        int lastLength = -1;
+        List<byte[]> lastNames = null;
+        for (byte[] name : members) {
+            int length = nonLocalLength(name);
+            if (length != lastLength || !Arrays.equals(name, 0, length, lastName, 0, length)) {
+                lastNames = namesByLocal.computeIfAbsent(new String(name, 0, length, StandardCharsets.UTF_8),
+                        k -> new ArrayList<>());
+                lastName = name;
+                lastLength = length;
+            }
+            lastNames.add(name);
         }
-        Map<Shard, List<String>> keysByShard = new LinkedHashMap<>();
-        for (String key : namesByKey.keySet()) {
-            keysByShard.computeIfAbsent(shardFor(key.substring(prefix.length())), s -> new ArrayList<>()).add(key);
+        Map<Shard, List<String>> localsByShard = new LinkedHashMap<>();
+        for (String local : namesByLocal.keySet()) {
+            localsByShard.computeIfAbsent(shardFor(local), s -> new ArrayList<>()).add(local);
         }
-        MessageCodec.Body body = codec.body(message);
         byte[] scoreArg = score(now);
         byte[] cutoffArg = score(now - expiryMicros);
-        List<CompletableFuture<GroupSendResult>> parts = new ArrayList<>();
-        for (Map.Entry<Shard, List<String>> entry : keysByShard.entrySet()) {
+        boolean capacityRules = !layerOptions.channelCapacities().isEmpty();
+        List<CompletableFuture<GroupSendResult>> parts = new ArrayList<>(localsByShard.size());
+        for (Map.Entry<Shard, List<String>> entry : localsByShard.entrySet()) {
             Shard shard = entry.getKey();
-            List<String> keys = entry.getValue();
-            int n = keys.size();
+            List<String> locals = entry.getValue();
+            int n = locals.size();
+            String[] keys = new String[n];
+            int[] channels = new int[n];
             byte[][] args = new byte[2 * n + 3][];
             for (int i = 0; i < n; i++) {
-                List<String> names = namesByKey.get(keys.get(i));
-                args[i] = codec.member(body, names);
-                args[n + i] = ascii(layerOptions.capacityFor(names.get(0)));
+                List<byte[]> names = namesByLocal.get(locals.get(i));
+                keys[i] = prefix + locals.get(i);
+                channels[i] = names.size();
+                args[i] = codec.groupMember(body, names);
+                // As channels_redis: the key's capacity is that of its first member channel.
+                args[n + i] = capacityRules
+                        ? ascii(layerOptions.capacityFor(new String(names.get(0), StandardCharsets.UTF_8)))
+                        : capacityArg;
             }
             args[2 * n] = scoreArg;
             args[2 * n + 1] = cutoffArg;
             args[2 * n + 2] = expiryMillisArg;
-            String[] keyArray = keys.toArray(String[]::new);
             parts.add(shard.commands().thenCompose(connection -> shard.<List<Object>>eval(connection,
-                    Scripts.GROUP_DELIVER, ScriptOutputType.MULTI, keyArray, args)).handle((flags, failure) -> {
+                    Scripts.GROUP_DELIVER, ScriptOutputType.MULTI, keys, args)).handle((flags, failure) -> {
                         if (failure != null) {
                             throw new java.util.concurrent.CompletionException(
                                     translate(operation.get(), shard, failure));
@@ -477,27 +492,40 @@ public final class RedisChannelLayer implements ChannelLayer {
                         int delivered = 0;
                         int dropped = 0;
                         for (int i = 0; i < n; i++) {
-                            int channels = namesByKey.get(keys.get(i)).size();
                             if (((Long) flags.get(i)) == 1L) {
-                                delivered += channels;
+                                delivered += channels[i];
                             } else {
-                                dropped += channels;
+                                dropped += channels[i];
                             }
                         }
                         return new GroupSendResult(delivered, dropped);
                     }));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            GroupSendResult total = GroupSendResult.EMPTY;
-            for (CompletableFuture<GroupSendResult> part : parts) {
-                total = total.plus(part.join());
-            }
+        CompletableFuture<GroupSendResult> all = parts.size() == 1 ? parts.get(0)
+                : CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                    GroupSendResult total = GroupSendResult.EMPTY;
+                    for (CompletableFuture<GroupSendResult> part : parts) {
+                        total = total.plus(part.join());
+                    }
+                    return total;
+                });
+        return all.thenApply(total -> {
             if (total.dropped() > 0) {
                 log.debug("{} group {}: {} of {} member channels over capacity, message dropped for them", name,
                         group, total.dropped(), total.members());
             }
             return total;
         });
+    }
+
+    /** The length of a channel name's non-local part: up to and including '!', else all of it. */
+    private static int nonLocalLength(byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (name[i] == '!') {
+                return i + 1;
+            }
+        }
+        return name.length;
     }
 
     /**
