@@ -64,8 +64,8 @@ final class Scripts {
      * Receive, non-blocking. For a key of this process (ending in {@code !}, read by no one
      * else): move messages a previous receive left in flight back into the queue
      * (channels_redis' cleanup script), pop up to ARGV[i] messages and back them up in
-     * {@code key$inflight} until they are acknowledged with ZPOPMIN, as channels_redis does
-     * after its BZPOPMIN. For a normal channel, which other processes may read too: pop only.
+     * {@code key$inflight} until they are acknowledged (removed), as channels_redis does after
+     * its BZPOPMIN. For a normal channel, which other processes may read too: pop only.
      * Backing up there would let a Python worker's cleanup put the message back while we
      * deliver it, and our cleanup would put back messages Python workers are handling; both
      * duplicate work, so a normal channel is popped atomically and others' in-flight sets are
