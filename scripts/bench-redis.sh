@@ -17,8 +17,10 @@
 # run for a comparable time; rates are per second, so the counts do not bias the ratio.
 # Ceiling: redis-benchmark ZADD pipelined (-P 64) with a member the size of one stored message,
 # and ZADD of a member the size of one fan-out message (x MEMBERS deliveries each).
-# Each side runs REPEAT times, alternating, ROUNDS timed rounds per run after a warm-up; the
-# best throughput and the least client CPU per operation of each side are reported.
+# Each side runs REPEAT times, alternating, ROUNDS timed rounds per run after each workload was
+# repeated untimed for WARMUP_SECONDS (the JVM compiles the hot code during that time; Python
+# gets the same warm-up); the best throughput and the least client CPU per operation of each
+# side are reported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +32,7 @@ MEMBERS=${MEMBERS:-1000}
 WINDOW=${WINDOW:-64}
 ROUNDS=${ROUNDS:-2}
 REPEAT=${REPEAT:-2}
+WARMUP_SECONDS=${WARMUP_SECONDS:-20}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 need() {
@@ -73,13 +76,14 @@ for i in $(seq 1 "$REPEAT"); do
   echo "== Mux RedisChannelLayer ($i/$REPEAT)" >&2
   java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     dev.mux.examples.bench.RedisLayerBench --host "$uri" --messages "$MESSAGES" --window "$WINDOW" \
-    --members "$MEMBERS" --group-sends "$GROUP_SENDS" --rounds "$ROUNDS" > "$work/mux_$i.json"
+    --members "$MEMBERS" --group-sends "$GROUP_SENDS" --rounds "$ROUNDS" --warmup-seconds "$WARMUP_SECONDS" \
+    > "$work/mux_$i.json"
   cat "$work/mux_$i.json" >&2
 
   echo "== channels_redis ($i/$REPEAT)" >&2
   "$PYTHON" mux-examples/src/main/python/bench_channels_redis.py --host "$uri" \
     --messages "$PY_MESSAGES" --window "$WINDOW" --members "$MEMBERS" --group-sends "$PY_GROUP_SENDS" \
-    --rounds "$ROUNDS" > "$work/py_$i.json"
+    --rounds "$ROUNDS" --warmup-seconds "$WARMUP_SECONDS" > "$work/py_$i.json"
   cat "$work/py_$i.json" >&2
 done
 
@@ -137,5 +141,6 @@ print(f"Mux rounds: send {mux['send_receive_rounds']}, fan-out {mux['fanout_roun
 print(f"channels_redis rounds: send {py['send_receive_rounds']}, fan-out {py['fanout_rounds']}")
 print(f"counts per round: Mux {mux['messages']} messages, {mux['group_sends']} group sends; "
       f"channels_redis {py['messages']} messages, {py['group_sends']} group sends; "
-      f"window {mux['window']}; {repeat} alternating runs per side")
+      f"window {mux['window']}; {repeat} alternating runs per side; "
+      f"warm-up {mux.get('warmup_seconds')} s per workload")
 EOF

@@ -97,9 +97,16 @@ async def run(args):
     layer = RedisChannelLayer(hosts=[args.host], prefix=args.prefix, capacity=capacity)
     await layer.flush()
 
-    # Warm-up: the same work, smaller, so connections and code paths are hot.
+    # Warm-up: the same work, smaller, so connections and code paths are hot; repeated for
+    # --warmup-seconds per workload, as the Java side does (which needs it for its JIT).
+    end = time.perf_counter() + args.warmup_seconds
     await send_receive(layer, max(100, args.messages // 10), args.window)
+    while time.perf_counter() < end:
+        await send_receive(layer, max(100, args.messages // 10), args.window)
+    end = time.perf_counter() + args.warmup_seconds
     await fan_out(layer, min(args.members, 100), 5, args.window)
+    while time.perf_counter() < end:
+        await fan_out(layer, min(args.members, 100), 5, args.window)
     await layer.flush()
 
     rates, cpu = [], []
@@ -132,6 +139,7 @@ async def run(args):
         "fanout_deliveries_per_s": round(fan_rate, 1),
         "fanout_rounds": [round(r, 1) for r in fan_rates],
         "fanout_cpu_us": round(min(fan_cpu), 3),
+        "warmup_seconds": args.warmup_seconds,
     }
 
 
@@ -144,6 +152,8 @@ def main():
     p.add_argument("--members", type=int, default=1000)
     p.add_argument("--group-sends", type=int, default=50)
     p.add_argument("--rounds", type=int, default=3, help="timed rounds; the best is reported")
+    p.add_argument("--warmup-seconds", type=float, default=0,
+                   help="repeat the warm-up of each workload for this long (at least once)")
     args = p.parse_args()
     print(json.dumps(asyncio.run(run(args))))
 

@@ -1,8 +1,11 @@
 package dev.mux.redis;
 
+import dev.mux.layer.ChannelNames;
 import dev.mux.layer.LayerOptions;
 import dev.mux.layer.Message;
 import dev.mux.observe.DropCause;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,10 +26,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A popped message is never lost to a cancelled or timed-out receive: it goes to a receive
  * that is still waiting, which from then on refuses cancellation, or to the channel's buffer.
  *
- * <p>Thread-safe: state is guarded by one lock held only for map and queue updates; futures
- * are completed outside it, on the callback executor.
+ * <p>Deliveries are collected in a {@link Deliveries} batch while the receive loop goes
+ * through what one Redis reply popped, and the batch's receives are completed together by
+ * {@link #complete(Deliveries)}: one callback task per {@value #DELIVERIES_PER_TASK}
+ * deliveries rather than one each, which matters for group messages naming many channels.
+ *
+ * <p>Channel names from Redis are checked only when a message would be buffered under a name
+ * this inbox has not seen: a name with a waiting receive or a buffer was checked when that
+ * receive or buffer began.
+ *
+ * <p>Thread-safe: state is guarded by one lock held only for map and queue updates (for at
+ * most {@value #DELIVERIES_PER_LOCK} deliveries at a time); futures are completed outside it,
+ * on the callback executor.
  */
 final class Inbox {
+
+    /** How many deliveries one callback task completes. */
+    static final int DELIVERIES_PER_TASK = 256;
+    /** How many targets of a group message are delivered per acquisition of the lock. */
+    static final int DELIVERIES_PER_LOCK = 64;
 
     /** Told when receives start waiting, so the receive loops can serve them. */
     interface DemandListener {
@@ -55,68 +74,117 @@ final class Inbox {
         }
     }
 
+    /**
+     * Receives chosen for popped messages and not yet completed. Filled by one receive-loop
+     * step, then passed to {@link #complete(Deliveries)}. Not thread-safe.
+     */
+    static final class Deliveries {
+        private final ArrayList<Waiter> claimed = new ArrayList<>();
+        /** Messages dropped from full buffers, reported by {@link #complete(Deliveries)}. */
+        private int overflow;
+
+        boolean isEmpty() {
+            return claimed.isEmpty() && overflow == 0;
+        }
+    }
+
     private record Buffered(Message message, double score) {
     }
 
     /**
      * A receive waiting for a message on one channel. Once the inbox has chosen it for a
-     * message ({@link #claim()}), cancelling, timing out or failing it is refused and it
-     * completes with that message: a popped message never goes back, so order is kept.
+     * message ({@link #claim}), cancelling, timing out or failing it is refused and it
+     * completes with that message: a popped message never goes back, so order is kept. A
+     * receive that ends otherwise leaves its channel's queue at once.
      */
     private static final class Waiter extends CompletableFuture<Message> {
         private static final int WAITING = 0;
         private static final int CLAIMED = 1;
         private static final int ENDED = 2;
+        private static final VarHandle STATE;
 
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final Inbox inbox;
         final String channel;
         final String key;
-        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        @SuppressWarnings("unused") // through STATE
+        private volatile int state;
+        /** The message it was claimed for; written under the inbox lock, read by the completing task. */
+        Message claimedMessage;
 
-        Waiter(String channel, String key) {
+        Waiter(Inbox inbox, String channel, String key) {
+            this.inbox = inbox;
             this.channel = channel;
             this.key = key;
         }
 
-        boolean claim() {
-            return state.compareAndSet(WAITING, CLAIMED);
+        boolean claim(Message message) {
+            if (STATE.compareAndSet(this, WAITING, CLAIMED)) {
+                claimedMessage = message;
+                return true;
+            }
+            return false;
         }
 
-        void hand(Message message) {
-            super.complete(message);
+        void hand() {
+            super.complete(claimedMessage);
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            return state.compareAndSet(WAITING, ENDED) && super.cancel(mayInterruptIfRunning);
+            if (!STATE.compareAndSet(this, WAITING, ENDED)) {
+                return false;
+            }
+            inbox.abandon(this);
+            return super.cancel(mayInterruptIfRunning);
         }
 
         @Override
         public boolean completeExceptionally(Throwable failure) {
-            return state.compareAndSet(WAITING, ENDED) && super.completeExceptionally(failure);
+            if (!STATE.compareAndSet(this, WAITING, ENDED)) {
+                return false;
+            }
+            inbox.abandon(this);
+            return super.completeExceptionally(failure);
         }
 
         @Override
         public boolean complete(Message value) {
-            return state.compareAndSet(WAITING, ENDED) && super.complete(value);
+            if (!STATE.compareAndSet(this, WAITING, ENDED)) {
+                return false;
+            }
+            inbox.abandon(this);
+            return super.complete(value);
         }
     }
 
+    /** A channel's buffer and waiting receives; kept while empty until the next sweep. */
     private static final class State {
         final ArrayDeque<Buffered> buffer = new ArrayDeque<>(2);
-        final ArrayDeque<Waiter> waiters = new ArrayDeque<>(1);
+        final ArrayDeque<Waiter> waiters = new ArrayDeque<>(2);
 
         boolean isEmpty() {
             return buffer.isEmpty() && waiters.isEmpty();
         }
     }
 
+    /** How many receives wait on one Redis key. */
+    private static final class Count {
+        int n = 1;
+    }
+
     private static final Demand NO_DEMAND = new Demand(new String[0], new int[0], 0);
-    /** What {@link #place} returns when a waiting receive took the message. */
-    private static final Object HANDED_OVER = new Object();
 
     private final Object lock = new Object();
     private final Map<String, State> states = new HashMap<>();
-    private final Map<String, Integer> demand = new HashMap<>();
+    private final Map<String, Count> demand = new HashMap<>();
     private final LayerOptions options;
     private final double expirySeconds;
     private final Executor callbacks;
@@ -140,36 +208,37 @@ final class Inbox {
     /**
      * Takes the oldest buffered message of a channel, or waits for one.
      *
-     * @param channel the channel
+     * @param channel the channel, a valid name
      * @param key     the Redis key its messages arrive on
      * @return a completed future, or a waiting one that may be cancelled
      */
     CompletableFuture<Message> receive(String channel, String key) {
-        Waiter waiter;
-        boolean keyAdded;
-        int expired;
+        Waiter waiter = null;
+        boolean keyAdded = false;
+        int expired = 0;
+        Message taken = null;
         synchronized (lock) {
-            State state = states.computeIfAbsent(channel, c -> new State());
-            expired = dropExpired(state, now());
-            Buffered buffered = state.buffer.poll();
-            if (buffered != null) {
-                if (state.isEmpty()) {
-                    states.remove(channel);
+            State state = states.get(channel);
+            if (state == null) {
+                state = new State();
+                states.put(channel, state);
+            } else if (!state.buffer.isEmpty()) {
+                expired = dropExpired(state, now());
+                Buffered buffered = state.buffer.poll();
+                if (buffered != null) {
+                    taken = buffered.message();
                 }
-                reportExpired(expired);
-                return CompletableFuture.completedFuture(buffered.message());
             }
-            waiter = new Waiter(channel, key);
-            state.waiters.add(waiter);
-            keyAdded = addDemand(key);
+            if (taken == null) {
+                waiter = new Waiter(this, channel, key);
+                state.waiters.add(waiter);
+                keyAdded = addDemand(key);
+            }
         }
         reportExpired(expired);
-        // A receive that is cancelled or times out leaves the queue, so no message goes to it.
-        waiter.whenComplete((m, failure) -> {
-            if (failure != null) {
-                abandon(waiter);
-            }
-        });
+        if (taken != null) {
+            return CompletableFuture.completedFuture(taken);
+        }
         listener.demandChanged(keyAdded);
         return waiter;
     }
@@ -177,12 +246,48 @@ final class Inbox {
     /**
      * Hands a popped message to the oldest waiting receive of its channel, or buffers it.
      *
-     * @param channel the channel the message is for
+     * @param channel the channel the message is for, as read from Redis
      * @param message the message
      * @param score   its ZSET score: the epoch seconds it was sent at
+     * @param out     collects the receive chosen, to be completed by {@link #complete}
+     * @return {@code false} if the name is not a valid channel name (nothing was done)
      */
-    void deliver(String channel, Message message, double score) {
-        place(channel, message, score);
+    boolean deliver(String channel, Message message, double score, Deliveries out) {
+        synchronized (lock) {
+            return deliverLocked(channel, message, score, out);
+        }
+    }
+
+    /**
+     * Delivers a group message to each of its target channels of this process, as
+     * {@link #deliver} does for one.
+     *
+     * @param targets the message's {@code __asgi_channel__} list, as read from Redis
+     * @param local   the non-local part every target must start with (this process's)
+     * @param message the message
+     * @param score   its ZSET score
+     * @param out     collects the receives chosen
+     * @return the targets refused (not strings, not of this process, or not valid names)
+     */
+    List<Object> deliverAll(List<?> targets, String local, Message message, double score, Deliveries out) {
+        List<Object> refused = List.of();
+        int n = targets.size();
+        for (int from = 0; from < n; from += DELIVERIES_PER_LOCK) {
+            int to = Math.min(n, from + DELIVERIES_PER_LOCK);
+            synchronized (lock) {
+                for (int i = from; i < to; i++) {
+                    Object target = targets.get(i);
+                    if (!(target instanceof String channel && channel.startsWith(local)
+                            && deliverLocked(channel, message, score, out))) {
+                        if (refused.isEmpty()) {
+                            refused = new ArrayList<>();
+                        }
+                        refused.add(target);
+                    }
+                }
+            }
+        }
+        return refused;
     }
 
     /**
@@ -195,11 +300,23 @@ final class Inbox {
      * @param channel the normal channel
      * @param message the message
      * @param score   its ZSET score
+     * @param out     collects the receive chosen, to be completed by {@link #complete}
      * @return a token for {@link #unpark}, or {@code null} if a waiting receive took it
      */
-    Object handOverOrPark(String channel, Message message, double score) {
-        Object parked = place(channel, message, score);
-        return parked == HANDED_OVER ? null : parked;
+    Object handOverOrPark(String channel, Message message, double score, Deliveries out) {
+        synchronized (lock) {
+            State state = states.get(channel);
+            if (state == null) {
+                state = new State();
+                states.put(channel, state);
+            } else if (claimWaiter(state, message, out)) {
+                return null;
+            }
+            Buffered entry = new Buffered(message, score);
+            state.buffer.addLast(entry);
+            trim(state, channel, out);
+            return entry;
+        }
     }
 
     /**
@@ -223,60 +340,74 @@ final class Inbox {
     }
 
     /**
-     * Hands a message to the oldest waiting receive of its channel, or buffers it.
+     * Completes the receives chosen for a batch of popped messages, on the callback executor
+     * (so that receivers' dependent actions never run on a Redis I/O thread), then empties the
+     * batch for reuse.
      *
-     * @return {@link #HANDED_OVER}, or the buffer entry the message was put in
+     * @param deliveries the batch
      */
-    private Object place(String channel, Message message, double score) {
-        Waiter target = null;
-        Buffered entry = null;
-        int overflow = 0;
-        synchronized (lock) {
-            State state = states.get(channel);
-            if (state == null) {
-                state = new State();
-                states.put(channel, state);
-            }
-            for (Waiter w; (w = state.waiters.poll()) != null; ) {
-                removeDemand(w.key);
-                if (w.claim()) {
-                    target = w;
-                    break;
+    void complete(Deliveries deliveries) {
+        List<Waiter> claimed = deliveries.claimed;
+        int n = claimed.size();
+        for (int from = 0; from < n; from += DELIVERIES_PER_TASK) {
+            Waiter[] chunk = claimed.subList(from, Math.min(n, from + DELIVERIES_PER_TASK)).toArray(new Waiter[0]);
+            Runnable task = () -> {
+                for (Waiter w : chunk) {
+                    w.hand();
                 }
-            }
-            if (target == null) {
-                entry = new Buffered(message, score);
-                state.buffer.addLast(entry);
-                int capacity = options.capacityFor(channel);
-                while (state.buffer.size() > capacity) {
-                    // Nobody reads this channel fast enough: keep memory bounded, drop the oldest.
-                    state.buffer.pollFirst();
-                    droppedFromBuffers.incrementAndGet();
-                    overflow++;
-                }
-            } else if (state.isEmpty()) {
-                states.remove(channel);
+            };
+            try {
+                callbacks.execute(task);
+            } catch (RejectedExecutionException closing) {
+                task.run();
             }
         }
+        claimed.clear();
+        int overflow = deliveries.overflow;
         if (overflow > 0) {
+            deliveries.overflow = 0;
             drops.dropped(DropCause.BUFFER_FULL, overflow);
         }
-        if (target != null) {
-            Waiter chosen = target;
-            // Completed on the callback executor so that receivers' dependent actions never run
-            // on a Redis I/O thread.
-            execute(() -> chosen.hand(message));
-            return HANDED_OVER;
-        }
-        return entry;
     }
 
-    private void execute(Runnable task) {
-        try {
-            callbacks.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            task.run();
+    private boolean deliverLocked(String channel, Message message, double score, Deliveries out) {
+        State state = states.get(channel);
+        if (state == null) {
+            // A name seen for the first time: from Redis, so it is checked before it is kept.
+            if (!ChannelNames.isValidChannel(channel)) {
+                return false;
+            }
+            state = new State();
+            states.put(channel, state);
+        } else if (claimWaiter(state, message, out)) {
+            return true;
         }
+        state.buffer.addLast(new Buffered(message, score));
+        trim(state, channel, out);
+        return true;
+    }
+
+    /** Drops the oldest buffered messages beyond the channel's capacity; called under the lock. */
+    private void trim(State state, String channel, Deliveries out) {
+        int capacity = options.capacityFor(channel);
+        while (state.buffer.size() > capacity) {
+            // Nobody reads this channel fast enough: keep memory bounded, drop the oldest.
+            state.buffer.pollFirst();
+            droppedFromBuffers.incrementAndGet();
+            out.overflow++;
+        }
+    }
+
+    /** Claims the oldest receive still waiting on a channel; called under the lock. */
+    private boolean claimWaiter(State state, Message message, Deliveries out) {
+        for (Waiter w; (w = state.waiters.poll()) != null; ) {
+            removeDemand(w.key);
+            if (w.claim(message)) {
+                out.claimed.add(w);
+                return true;
+            }
+        }
+        return false;
     }
 
     private void abandon(Waiter waiter) {
@@ -284,9 +415,6 @@ final class Inbox {
             State state = states.get(waiter.channel);
             if (state != null && state.waiters.remove(waiter)) {
                 removeDemand(waiter.key);
-                if (state.isEmpty()) {
-                    states.remove(waiter.channel);
-                }
             }
         }
     }
@@ -302,9 +430,9 @@ final class Inbox {
                 String[] keys = new String[demand.size()];
                 int[] waiting = new int[demand.size()];
                 int i = 0;
-                for (Map.Entry<String, Integer> e : demand.entrySet()) {
+                for (Map.Entry<String, Count> e : demand.entrySet()) {
                     keys[i] = e.getKey();
-                    waiting[i++] = e.getValue();
+                    waiting[i++] = e.getValue().n;
                 }
                 snapshot = new Demand(keys, waiting, version);
             }
@@ -400,11 +528,17 @@ final class Inbox {
     /**
      * Counts channels with buffered messages or waiting receives, for monitoring and tests.
      *
-     * @return the number of live channel states
+     * @return the number of such channels
      */
     int channelCount() {
         synchronized (lock) {
-            return states.size();
+            int n = 0;
+            for (State state : states.values()) {
+                if (!state.isEmpty()) {
+                    n++;
+                }
+            }
+            return n;
         }
     }
 
@@ -420,17 +554,24 @@ final class Inbox {
 
     private boolean addDemand(String key) {
         snapshot = null;
-        Integer previous = demand.merge(key, 1, Integer::sum) == 1 ? null : 1;
-        if (previous == null) {
+        Count count = demand.get(key);
+        if (count == null) {
+            demand.put(key, new Count());
             version++;
             return true;
         }
+        count.n++;
         return false;
     }
 
     private void removeDemand(String key) {
-        snapshot = null;
-        demand.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+        Count count = demand.get(key);
+        if (count != null) {
+            snapshot = null;
+            if (--count.n == 0) {
+                demand.remove(key);
+            }
+        }
     }
 
     private static double now() {

@@ -18,6 +18,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -25,16 +26,23 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.Timeout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +51,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -84,8 +91,10 @@ import reactor.core.Disposable;
  * commands (pipelined) and one for the receive loop, which pops this process's messages (on
  * <em>every</em> shard, since channels_redis' {@code send} may place them on any shard) and
  * hands them to the waiting receives. {@code send} and {@code groupAdd} cost one round trip;
- * so does {@code groupSend} on one shard without encryption or capacity rules, otherwise it
- * takes one to read the group and one per shard holding members. When Redis is
+ * {@code groupSend} takes one to read the group and one per shard holding members (in
+ * parallel), with the per-process messages built here rather than in Lua, which keeps the work
+ * of the shared Redis per group send small. Commands issued close together leave in one write.
+ * When Redis is
  * unreachable or frozen, operations fail with {@link LayerUnavailableException} within
  * {@link RedisLayerOptions#commandTimeout()} (an operation that must first open the connection
  * gets that time once to connect and once to be answered); waiting receives keep waiting while
@@ -127,6 +136,8 @@ public final class RedisChannelLayer implements ChannelLayer {
     private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int UUID_HEX = 32;
+    /** The most commands whose flushes are held back for one write. */
+    private static final int FLUSH_AFTER_COMMANDS = 256;
 
     private final RedisLayerOptions options;
     private final LayerOptions layerOptions;
@@ -141,7 +152,7 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final List<Shard> shards;
     private final List<ReceiveLoop> loops;
     private final Inbox inbox;
-    private final ExecutorService callbacks;
+    private final CallbackExecutor callbacks;
     private final Disposable connectionEvents;
     private final ScheduledFuture<?> sweeper;
     private final long commandTimeoutMillis;
@@ -149,9 +160,8 @@ public final class RedisChannelLayer implements ChannelLayer {
     private final long groupExpiryMicros;
     private final byte[] expiryMillisArg;
     private final byte[] groupExpiryMillisArg;
+    private final byte[] capacityArg;
     private final AtomicLong lastScoreMicros = new AtomicLong();
-    /** One shard, plain msgpack, one capacity for all: the group send can run as one script. */
-    private final boolean singleRoundTripGroupSend;
     private final AtomicLong undeliverable = new AtomicLong();
     /** Group memberships of this layer's own channels, with the score they were added at. */
     private final Map<String, Map<String, Double>> memberships = new ConcurrentHashMap<>();
@@ -176,21 +186,27 @@ public final class RedisChannelLayer implements ChannelLayer {
         this.groupExpiryMicros = layerOptions.groupExpiry().toNanos() / 1000;
         this.expiryMillisArg = ascii(Math.max(1, layerOptions.expiry().toMillis()));
         this.groupExpiryMillisArg = ascii(Math.max(1, layerOptions.groupExpiry().toMillis()));
+        this.capacityArg = ascii(layerOptions.capacity());
 
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.fullJitter(Duration.ofMillis(10), options.maxReconnectDelay(), 10,
                         TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        // Lettuce flushes every command on its own: one write system call each,
+                        // which on loopback also runs Redis' side of TCP. This handler turns the
+                        // flushes of commands issued close together (or while replies are being
+                        // read) into one write, delayed at most until the event loop's next task.
+                        channel.pipeline().addFirst(new FlushConsolidationHandler(FLUSH_AFTER_COMMANDS, true));
+                    }
+                })
                 .build();
         this.client = RedisClient.create(resources);
         client.setOptions(clientOptions(options, true));
         this.loopClient = RedisClient.create(resources);
         loopClient.setOptions(clientOptions(options, false));
-        AtomicInteger callbackThreads = new AtomicInteger();
-        this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, name + "-callback-" + callbackThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.callbacks = new CallbackExecutor(name, Math.max(2, Runtime.getRuntime().availableProcessors()));
         List<Shard> shardList = new ArrayList<>();
         for (RedisEndpoint endpoint : options.endpoints()) {
             shardList.add(new Shard(shardList.size(), endpoint, client, loopClient, options.commandTimeout()));
@@ -203,8 +219,6 @@ public final class RedisChannelLayer implements ChannelLayer {
             loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
         }
         this.loops = List.copyOf(loopList);
-        this.singleRoundTripGroupSend = shards.size() == 1 && !codec.encrypts()
-                && layerOptions.channelCapacities().isEmpty();
         this.connectionEvents = resources.eventBus().get()
                 .subscribe(event -> {
                     if (event instanceof ConnectionActivatedEvent activated) {
@@ -309,8 +323,9 @@ public final class RedisChannelLayer implements ChannelLayer {
         int capacity = layerOptions.capacityFor(channel);
         byte[] member = codec.member(codec.body(message), ChannelNames.isProcessLocal(channel) ? channel : null);
         long now = nextScoreMicros();
-        byte[][] args = {member, score(now), score(now - expiryMicros), ascii(capacity), expiryMillisArg};
-        return observe(LayerOperation.SEND, run("send to " + channel, shard,
+        byte[][] args = {member, score(now), score(now - expiryMicros),
+            capacity == layerOptions.capacity() ? capacityArg : ascii(capacity), expiryMillisArg};
+        return observe(LayerOperation.SEND, run(() -> "send to " + channel, shard,
                 connection -> shard.<Long>eval(connection, Scripts.SEND, ScriptOutputType.INTEGER,
                         new String[] {key}, args).thenApply(queued -> {
                             if (queued == 0L) {
@@ -391,7 +406,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         Shard shard = shardFor(group);
         double score = nextScoreMicros() / 1e6;
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Void> result = observe(LayerOperation.GROUP_ADD, run("groupAdd of " + channel + " to " + group, shard, connection -> {
+        CompletableFuture<Void> result = observe(LayerOperation.GROUP_ADD, run(() -> "groupAdd of " + channel + " to " + group, shard, connection -> {
             CompletableFuture<Long> added = connection.async().zadd(key, score, member).toCompletableFuture();
             CompletableFuture<Boolean> expiring = connection.async()
                     .pexpire(key, layerOptions.groupExpiry().toMillis()).toCompletableFuture();
@@ -431,7 +446,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         String key = groupKey(group);
         Shard shard = shardFor(group);
         byte[] member = channel.getBytes(StandardCharsets.UTF_8);
-        return observe(LayerOperation.GROUP_DISCARD, run("groupDiscard of " + channel + " from " + group, shard,
+        return observe(LayerOperation.GROUP_DISCARD, run(() -> "groupDiscard of " + channel + " from " + group, shard,
                 connection -> connection.async().zrem(key, member).thenApply(removed -> (Void) null)), null);
     }
 
@@ -454,95 +469,121 @@ public final class RedisChannelLayer implements ChannelLayer {
         String groupKey = groupKey(group);
         Shard groupShard = shardFor(group);
         long now = nextScoreMicros();
-        String operation = "groupSend to " + group;
-        if (singleRoundTripGroupSend) {
-            MessageCodec.Body body = codec.body(message);
-            byte[] seed = new byte[8];
-            java.util.concurrent.ThreadLocalRandom.current().nextBytes(seed);
-            byte[][] args = {score(now - groupExpiryMicros), prefix.getBytes(StandardCharsets.UTF_8), body.entries(),
-                ascii(body.count()), seed, score(now), score(now - expiryMicros), expiryMillisArg,
-                ascii(layerOptions.capacity())};
-            return observe(LayerOperation.GROUP_SEND, run(operation, groupShard, connection -> groupShard.<List<Object>>eval(connection,
-                    Scripts.GROUP_SEND, ScriptOutputType.MULTI, new String[] {groupKey}, args).thenApply(counts -> {
-                        GroupSendResult result = new GroupSendResult(((Long) counts.get(0)).intValue(),
-                                ((Long) counts.get(1)).intValue());
-                        if (result.dropped() > 0) {
-                            log.debug("{} group {}: {} of {} member channels over capacity, message dropped for them",
-                                    name, group, result.dropped(), result.members());
-                        }
-                        return result;
-                    })), result -> groupSent(group, result));
-        }
-        byte[][] membersArgs = {score(now - groupExpiryMicros)};
-        return observe(LayerOperation.GROUP_SEND, run(operation, groupShard,
-                connection -> groupShard.<List<Object>>eval(connection, Scripts.GROUP_MEMBERS,
-                        ScriptOutputType.MULTI, new String[] {groupKey}, membersArgs)
-                        .thenCompose(members -> deliverToMembers(operation, group, members, message, now))),
-                result -> groupSent(group, result));
+        Supplier<String> operation = () -> "groupSend to " + group;
+        MessageCodec.Body body = codec.body(message);
+        byte[] groupCutoff = score(now - groupExpiryMicros);
+        // Trim and read the group as two plain commands, sent together: ZRANGE in a script
+        // would turn every member into a Lua string, and building the per-process messages in
+        // Lua costs Redis (shared by every process) microseconds per member; here the client
+        // builds them and Redis only stores them. Several round trips, perhaps to several
+        // shards: bounded as a whole by the timeout.
+        return observe(LayerOperation.GROUP_SEND, runBounded(operation, groupShard, connection -> {
+            RedisFuture<Long> trimmed = connection.async().dispatch(CommandType.ZREMRANGEBYSCORE,
+                    new IntegerOutput<>(Shard.CODEC),
+                    new CommandArgs<>(Shard.CODEC).addKey(groupKey).add(0).add(groupCutoff));
+            RedisFuture<List<byte[]>> members = connection.async().zrange(groupKey, 0, -1);
+            return members.thenCombine(trimmed, (names, count) -> names)
+                    .thenCompose(names -> deliverToMembers(operation, group, names, body, now));
+        }), result -> groupSent(group, result));
     }
 
-    private CompletableFuture<GroupSendResult> deliverToMembers(String operation, String group, List<Object> members,
-            Message message, long now) {
+    /**
+     * Delivers a group message: one message per Redis key (process), listing that process's
+     * member channels, stored with one script call per shard. Member names are used as the
+     * bytes Redis returned: they go back into the messages unchanged.
+     */
+    private CompletableFuture<GroupSendResult> deliverToMembers(Supplier<String> operation, String group,
+            List<byte[]> members, MessageCodec.Body body, long now) {
         if (members == null || members.isEmpty()) {
             return CompletableFuture.completedFuture(GroupSendResult.EMPTY);
         }
-        // Bucket member channels by Redis key, keys by shard; keep first-seen order.
-        Map<String, List<String>> namesByKey = new LinkedHashMap<>();
-        for (Object raw : members) {
-            String channel = new String((byte[]) raw, StandardCharsets.UTF_8);
-            namesByKey.computeIfAbsent(prefix + ChannelNames.nonLocalPart(channel), k -> new ArrayList<>()).add(channel);
+        // Bucket member channels by their non-local part (the Redis key's suffix), in first-seen
+        // order; consecutive members of one process (the common case) skip the map.
+        Map<String, List<byte[]>> namesByLocal = new LinkedHashMap<>();
+        byte[] lastName = null;
+        int lastLength = -1;
+        List<byte[]> lastNames = null;
+        for (byte[] name : members) {
+            int length = nonLocalLength(name);
+            if (length != lastLength || !Arrays.equals(name, 0, length, lastName, 0, length)) {
+                lastNames = namesByLocal.computeIfAbsent(new String(name, 0, length, StandardCharsets.UTF_8),
+                        k -> new ArrayList<>());
+                lastName = name;
+                lastLength = length;
+            }
+            lastNames.add(name);
         }
-        Map<Shard, List<String>> keysByShard = new LinkedHashMap<>();
-        for (String key : namesByKey.keySet()) {
-            keysByShard.computeIfAbsent(shardFor(key.substring(prefix.length())), s -> new ArrayList<>()).add(key);
+        Map<Shard, List<String>> localsByShard = new LinkedHashMap<>();
+        for (String local : namesByLocal.keySet()) {
+            localsByShard.computeIfAbsent(shardFor(local), s -> new ArrayList<>()).add(local);
         }
-        MessageCodec.Body body = codec.body(message);
         byte[] scoreArg = score(now);
         byte[] cutoffArg = score(now - expiryMicros);
-        List<CompletableFuture<GroupSendResult>> parts = new ArrayList<>();
-        for (Map.Entry<Shard, List<String>> entry : keysByShard.entrySet()) {
+        boolean capacityRules = !layerOptions.channelCapacities().isEmpty();
+        List<CompletableFuture<GroupSendResult>> parts = new ArrayList<>(localsByShard.size());
+        for (Map.Entry<Shard, List<String>> entry : localsByShard.entrySet()) {
             Shard shard = entry.getKey();
-            List<String> keys = entry.getValue();
-            int n = keys.size();
+            List<String> locals = entry.getValue();
+            int n = locals.size();
+            String[] keys = new String[n];
+            int[] channels = new int[n];
             byte[][] args = new byte[2 * n + 3][];
             for (int i = 0; i < n; i++) {
-                List<String> names = namesByKey.get(keys.get(i));
-                args[i] = codec.member(body, names);
-                args[n + i] = ascii(layerOptions.capacityFor(names.get(0)));
+                List<byte[]> names = namesByLocal.get(locals.get(i));
+                keys[i] = prefix + locals.get(i);
+                channels[i] = names.size();
+                args[i] = codec.groupMember(body, names);
+                // As channels_redis: the key's capacity is that of its first member channel.
+                args[n + i] = capacityRules
+                        ? ascii(layerOptions.capacityFor(new String(names.get(0), StandardCharsets.UTF_8)))
+                        : capacityArg;
             }
             args[2 * n] = scoreArg;
             args[2 * n + 1] = cutoffArg;
             args[2 * n + 2] = expiryMillisArg;
-            String[] keyArray = keys.toArray(String[]::new);
             parts.add(shard.commands().thenCompose(connection -> shard.<List<Object>>eval(connection,
-                    Scripts.GROUP_DELIVER, ScriptOutputType.MULTI, keyArray, args)).handle((flags, failure) -> {
+                    Scripts.GROUP_DELIVER, ScriptOutputType.MULTI, keys, args)).handle((flags, failure) -> {
                         if (failure != null) {
-                            throw new java.util.concurrent.CompletionException(translate(operation, shard, failure));
+                            throw new java.util.concurrent.CompletionException(
+                                    translate(operation.get(), shard, failure));
                         }
                         int delivered = 0;
                         int dropped = 0;
                         for (int i = 0; i < n; i++) {
-                            int channels = namesByKey.get(keys.get(i)).size();
                             if (((Long) flags.get(i)) == 1L) {
-                                delivered += channels;
+                                delivered += channels[i];
                             } else {
-                                dropped += channels;
+                                dropped += channels[i];
                             }
                         }
                         return new GroupSendResult(delivered, dropped);
                     }));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            GroupSendResult total = GroupSendResult.EMPTY;
-            for (CompletableFuture<GroupSendResult> part : parts) {
-                total = total.plus(part.join());
-            }
+        CompletableFuture<GroupSendResult> all = parts.size() == 1 ? parts.get(0)
+                : CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                    GroupSendResult total = GroupSendResult.EMPTY;
+                    for (CompletableFuture<GroupSendResult> part : parts) {
+                        total = total.plus(part.join());
+                    }
+                    return total;
+                });
+        return all.thenApply(total -> {
             if (total.dropped() > 0) {
                 log.debug("{} group {}: {} of {} member channels over capacity, message dropped for them", name,
                         group, total.dropped(), total.members());
             }
             return total;
         });
+    }
+
+    /** The length of a channel name's non-local part: up to and including '!', else all of it. */
+    private static int nonLocalLength(byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (name[i] == '!') {
+                return i + 1;
+            }
+        }
+        return name.length;
     }
 
     /**
@@ -562,7 +603,7 @@ public final class RedisChannelLayer implements ChannelLayer {
         byte[] pattern = (escapeGlob(prefix) + "*").getBytes(StandardCharsets.UTF_8);
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         for (Shard shard : shards) {
-            parts.add(run("flush", shard, connection -> shard.<Long>eval(connection, Scripts.FLUSH,
+            parts.add(run(() -> "flush", shard, connection -> shard.<Long>eval(connection, Scripts.FLUSH,
                     ScriptOutputType.INTEGER, new String[0], pattern)));
         }
         return observe(LayerOperation.FLUSH,
@@ -600,14 +641,10 @@ public final class RedisChannelLayer implements ChannelLayer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        callbacks.shutdown();
         try {
-            if (!callbacks.awaitTermination(2, TimeUnit.SECONDS)) {
-                callbacks.shutdownNow();
-            }
+            callbacks.shutdown(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            callbacks.shutdownNow();
         }
         memberships.clear();
         log.debug("{} closed", name);
@@ -642,13 +679,12 @@ public final class RedisChannelLayer implements ChannelLayer {
     // Receive side, called by the loops
 
     /**
-     * Decodes a popped member and hands it to the channels it is for. Never throws.
-     *
-     * @param via the receive loop's connection, which popped the member: a message that must go
-     *            back to its queue is returned on it, so that it is back before the loop's next
-     *            pop (Redis runs one connection's commands in order) and the queue's order holds
+     * Decodes a popped member and chooses the receives it goes to (or buffers it); the caller
+     * completes them with {@link Inbox#complete} once it has dispatched its whole batch. Must be
+     * called before the loop sends its next command on {@code loopConnection}. Never throws.
      */
-    void dispatch(Shard shard, StatefulRedisConnection<String, byte[]> via, String key, byte[] member, double score) {
+    void dispatch(Shard shard, StatefulRedisConnection<String, byte[]> loopConnection, String key, byte[] member,
+            double score, Inbox.Deliveries out) {
         MessageCodec.Decoded decoded;
         try {
             decoded = codec.decode(member);
@@ -679,11 +715,11 @@ public final class RedisChannelLayer implements ChannelLayer {
             // park it where the next local receive takes it in order (a receive loop that
             // cancels and receives again); if none does soon (a worker stopping), put it back
             // in Redis for the next receiver, in this process or another.
-            Object parked = inbox.handOverOrPark(queue, message, score);
+            Object parked = inbox.handOverOrPark(queue, message, score, out);
             if (parked != null) {
                 schedule(() -> {
                     if (inbox.unpark(queue, parked)) {
-                        requeue(shard, via, key, member, score);
+                        requeue(shard, loopConnection, key, member, score);
                     }
                 }, PARK_MILLIS);
             }
@@ -695,16 +731,15 @@ public final class RedisChannelLayer implements ChannelLayer {
             undeliverable.incrementAndGet();
             listener.dropped(name, DropCause.UNROUTABLE, 1);
             log.warn("{} {}: dropped a message on process key {} without a valid __asgi_channel__", name, shard, key);
+            return;
         }
-        for (Object target : targets) {
-            if (target instanceof String channel && channel.startsWith(queue) && ChannelNames.isValidChannel(channel)) {
-                inbox.deliver(channel, message, score);
-            } else {
-                undeliverable.incrementAndGet();
-                listener.dropped(name, DropCause.UNROUTABLE, 1);
-                log.warn("{} {}: dropped a message on {} for a channel not of this process: {}", name, shard, key,
-                        target);
-            }
+        // The names come from Redis: the inbox checks that each is of this process, and checks
+        // the name itself only when it has not seen it already (from a receive, say).
+        for (Object target : inbox.deliverAll(targets, queue, message, score, out)) {
+            undeliverable.incrementAndGet();
+            listener.dropped(name, DropCause.UNROUTABLE, 1);
+            log.warn("{} {}: dropped a message on {} for a channel not of this process: {}", name, shard, key,
+                    target);
         }
     }
 
@@ -849,6 +884,7 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     private void sweep() {
         try {
+            callbacks.rescue();
             inbox.sweep();
             double lapsed = (System.currentTimeMillis() * 1000 - groupExpiryMicros) / 1e6;
             memberships.values().forEach(members -> members.values().removeIf(score -> score <= lapsed));
@@ -863,47 +899,76 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     /**
      * Runs an operation on a shard's command connection: completes on the callback executor,
-     * with failures translated to layer exceptions. The command must answer within the command
-     * timeout once a connection is at hand; getting one (the first use, or after a drop) is
-     * bounded separately by the same timeout, so that a cold start's connection set-up does not
-     * eat the command's time.
+     * with failures translated to layer exceptions. Each command the action issues must answer
+     * within the command timeout, which the command connection enforces per command; getting
+     * a connection (the first use, or after a drop) is bounded separately by the same timeout,
+     * so that a cold start's connection set-up does not eat the command's time.
+     *
+     * @param operation names the operation in error messages; only called on failure
      */
-    private <T> CompletableFuture<T> run(String operation, Shard shard,
+    private <T> CompletableFuture<T> run(Supplier<String> operation, Shard shard,
             Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> connection = shard.commands();
+        if (connection.isDone() && !connection.isCompletedExceptionally()) {
+            // The usual case: connected already, so no connection timer to arm and cancel.
+            issue(operation, shard, connection.join(), action, result);
+            return result;
+        }
         Timeout connecting = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
-                + ": Redis " + shard + " could not be connected to for " + operation + " within "
+                + ": Redis " + shard + " could not be connected to for " + operation.get() + " within "
                 + commandTimeoutMillis + " ms", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
-        shard.commands().whenComplete((connection, connectFailure) -> {
+        connection.whenComplete((connected, connectFailure) -> {
             connecting.cancel();
             if (connectFailure != null) {
-                fail(result, translate(operation, shard, connectFailure));
-                return;
+                fail(result, translate(operation.get(), shard, connectFailure));
+            } else if (!result.isDone()) {
+                issue(operation, shard, connected, action, result);
             }
-            if (result.isDone()) {
-                return;
-            }
-            Timeout answering = resources.timer().newTimeout(t -> fail(result, new LayerUnavailableException(name
-                    + ": Redis " + shard + " did not answer " + operation + " within " + commandTimeoutMillis
-                    + " ms; the operation may still take effect", null)), commandTimeoutMillis, TimeUnit.MILLISECONDS);
-            CompletionStage<T> stage;
-            try {
-                stage = action.apply(connection);
-            } catch (RuntimeException e) {
-                answering.cancel();
-                fail(result, translate(operation, shard, e));
-                return;
-            }
-            stage.whenComplete((value, failure) -> {
-                answering.cancel();
-                if (failure == null) {
-                    callbacks(() -> result.complete(value));
-                } else {
-                    fail(result, translate(operation, shard, failure));
-                }
-            });
         });
         return result;
+    }
+
+    /**
+     * Runs an operation of several round trips (perhaps to several shards) as {@link #run}
+     * does, and bounds the whole of it by the command timeout once a connection is at hand.
+     */
+    private <T> CompletableFuture<T> runBounded(Supplier<String> operation, Shard shard,
+            Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action) {
+        return run(operation, shard, connection -> {
+            CompletableFuture<T> bounded = new CompletableFuture<>();
+            Timeout answering = resources.timer().newTimeout(t -> bounded.completeExceptionally(
+                    new LayerUnavailableException(name + ": Redis " + shard + " did not answer " + operation.get()
+                            + " within " + commandTimeoutMillis + " ms; the operation may still take effect", null)),
+                    commandTimeoutMillis, TimeUnit.MILLISECONDS);
+            action.apply(connection).whenComplete((value, failure) -> {
+                answering.cancel();
+                if (failure == null) {
+                    bounded.complete(value);
+                } else {
+                    bounded.completeExceptionally(failure);
+                }
+            });
+            return bounded;
+        });
+    }
+
+    private <T> void issue(Supplier<String> operation, Shard shard, StatefulRedisConnection<String, byte[]> connection,
+            Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> action, CompletableFuture<T> result) {
+        CompletionStage<T> stage;
+        try {
+            stage = action.apply(connection);
+        } catch (RuntimeException e) {
+            fail(result, translate(operation.get(), shard, e));
+            return;
+        }
+        stage.whenComplete((value, failure) -> {
+            if (failure == null) {
+                callbacks(() -> result.complete(value));
+            } else {
+                fail(result, translate(operation.get(), shard, failure));
+            }
+        });
     }
 
     private void fail(CompletableFuture<?> result, Throwable failure) {
@@ -978,12 +1043,22 @@ public final class RedisChannelLayer implements ChannelLayer {
         }
     }
 
-    /** Epoch microseconds as decimal seconds, the way Redis reads scores. */
-    private static byte[] score(long micros) {
+    /** Epoch microseconds as decimal seconds with six decimals, the way Redis reads scores. */
+    static byte[] score(long micros) {
         long seconds = Math.floorDiv(micros, 1_000_000);
         long fraction = Math.floorMod(micros, 1_000_000);
-        String text = seconds + "." + (fraction < 100_000 ? String.format("%06d", fraction) : Long.toString(fraction));
-        return text.getBytes(StandardCharsets.US_ASCII);
+        String whole = Long.toString(seconds);
+        int n = whole.length();
+        byte[] text = new byte[n + 7];
+        for (int i = 0; i < n; i++) {
+            text[i] = (byte) whole.charAt(i);
+        }
+        text[n] = '.';
+        for (int i = n + 6; i > n; i--) {
+            text[i] = (byte) ('0' + fraction % 10);
+            fraction /= 10;
+        }
+        return text;
     }
 
     private static byte[] ascii(long value) {

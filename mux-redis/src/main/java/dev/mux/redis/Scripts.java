@@ -34,15 +34,6 @@ final class Scripts {
             """);
 
     /**
-     * Group members: drop lapsed memberships, then list the members.
-     * KEYS[1] = group key; ARGV[1] = group expiry cutoff.
-     */
-    static final Script GROUP_MEMBERS = script("group-members", """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
-            return redis.call('ZRANGE', KEYS[1], 0, -1)
-            """);
-
-    /**
      * Group delivery on one shard, as channels_redis' group send script plus its expiry trim:
      * for each channel key, trim expired messages, then add the key's message if the key holds
      * fewer than its capacity. Returns one flag per key (1 queued, 0 dropped as full) so the
@@ -70,79 +61,11 @@ final class Scripts {
             """);
 
     /**
-     * Group send in one round trip, for one shard without encryption or capacity rules: trims
-     * lapsed memberships, reads the group, groups members by Redis key in ZRANGE order (as
-     * channels_redis), builds each key's message by appending the msgpack entry
-     * {@code __asgi_channel__: [names]} to the message's entries packed once by the caller
-     * (str8 names, fixarray/array16/array32 and fixmap/map16/map32 headers, as Python's
-     * msgpack writes them), then delivers as {@link #GROUP_DELIVER}.
-     * KEYS[1] = group key; ARGV = group cutoff, key prefix, packed entries, entry count,
-     * 8 random bytes (the member prefix is these plus the key's index), score, expiry cutoff,
-     * TTL in ms, capacity. Returns {delivered channels, dropped channels}.
-     */
-    static final Script GROUP_SEND = script("group-send", """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
-            local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-            local prefix, entries, count, seed = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-            local score, cutoff, ttl, capacity = ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
-            local order, buckets = {}, {}
-            for _, name in ipairs(members) do
-                local bang = string.find(name, '!', 1, true)
-                local key = prefix .. (bang and string.sub(name, 1, bang) or name)
-                local bucket = buckets[key]
-                if not bucket then
-                    bucket = {}
-                    buckets[key] = bucket
-                    order[#order + 1] = key
-                end
-                bucket[#bucket + 1] = name
-            end
-            local function be(n, bytes)
-                local out = ''
-                for i = bytes - 1, 0, -1 do
-                    out = out .. string.char(math.floor(n / 256 ^ i) % 256)
-                end
-                return out
-            end
-            local function header(n, fix, limit, tag16, tag32)
-                if n < limit then return string.char(fix + n) end
-                if n < 65536 then return string.char(tag16) .. be(n, 2) end
-                return string.char(tag32) .. be(n, 4)
-            end
-            local function str(text)
-                local n = #text
-                if n < 32 then return string.char(0xa0 + n) .. text end
-                if n < 256 then return string.char(0xd9, n) .. text end
-                if n < 65536 then return string.char(0xda) .. be(n, 2) .. text end
-                return string.char(0xdb) .. be(n, 4) .. text
-            end
-            local routing = str('__asgi_channel__')
-            local delivered, dropped = 0, 0
-            for i, key in ipairs(order) do
-                local names = buckets[key]
-                redis.call('ZREMRANGEBYSCORE', key, 0, cutoff)
-                if redis.call('ZCARD', key) < capacity then
-                    local parts = {seed, be(i, 4), header(count + 1, 0x80, 16, 0xde, 0xdf), entries, routing,
-                        header(#names, 0x90, 16, 0xdc, 0xdd)}
-                    for _, name in ipairs(names) do
-                        parts[#parts + 1] = str(name)
-                    end
-                    redis.call('ZADD', key, score, table.concat(parts))
-                    redis.call('PEXPIRE', key, ttl)
-                    delivered = delivered + #names
-                else
-                    dropped = dropped + #names
-                end
-            end
-            return {delivered, dropped}
-            """);
-
-    /**
      * Receive, non-blocking. For a key of this process (ending in {@code !}, read by no one
      * else): move messages a previous receive left in flight back into the queue
      * (channels_redis' cleanup script), pop up to ARGV[i] messages and back them up in
-     * {@code key$inflight} until they are acknowledged with ZPOPMIN, as channels_redis does
-     * after its BZPOPMIN. For a normal channel, which other processes may read too: pop only.
+     * {@code key$inflight} until they are acknowledged (removed), as channels_redis does after
+     * its BZPOPMIN. For a normal channel, which other processes may read too: pop only.
      * Backing up there would let a Python worker's cleanup put the message back while we
      * deliver it, and our cleanup would put back messages Python workers are handling; both
      * duplicate work, so a normal channel is popped atomically and others' in-flight sets are

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -253,6 +254,25 @@ class ChannelsRedisWireIT {
 
         assertThat(await(layer.receive(channel)).type()).isEqualTo("fine");
         assertThat(layer.undeliverableMessages()).isEqualTo(4);
+    }
+
+    @Test
+    void aGroupMessageNamingAnInvalidChannelOfThisProcessReachesTheValidOnesAndCountsTheInvalidOne() {
+        RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder().host(first.uri()).build());
+        layers.add(layer);
+        String waiting = layer.newChannel();
+        String unread = layer.newChannel();
+        String local = "specific." + layer.clientPrefix() + "!";
+        MessageCodec plain = new MessageCodec(null, 70);
+        CompletableFuture<Message> received = layer.receive(waiting).toCompletableFuture();
+        try (Raw raw = new Raw(first)) {
+            raw.redis.zadd(bytes("asgi" + local), System.currentTimeMillis() / 1000.0, plain.member(
+                    plain.body(Message.of("type", "fan")), List.of(waiting, local + "not valid", unread)));
+        }
+
+        assertThat(await(received).type()).isEqualTo("fan");
+        assertThat(await(layer.receive(unread)).type()).isEqualTo("fan");
+        assertThat(layer.undeliverableMessages()).isEqualTo(1);
     }
 
     @Test

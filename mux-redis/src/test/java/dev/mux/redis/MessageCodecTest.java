@@ -70,6 +70,21 @@ class MessageCodecTest {
     }
 
     @Test
+    void aGroupMemberBuiltFromRedisBytesEqualsOneBuiltFromNames() {
+        MessageCodec.Body body = plain.body(Message.of("type", "x", "n", 7));
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            names.add("specific.abc!" + "x".repeat(i));
+        }
+        List<byte[]> raw = names.stream().map(n -> n.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+
+        byte[] fromBytes = plain.groupMember(body, raw);
+
+        assertThat(withoutPrefix(fromBytes)).isEqualTo(withoutPrefix(plain.member(body, names)));
+        assertThat(plain.decode(fromBytes).asgiChannel()).isEqualTo(names);
+    }
+
+    @Test
     void equalMessagesGetDistinctMembersThroughTheRandomPrefix() {
         MessageCodec.Body body = plain.body(Message.of("type", "same"));
         assertThat(plain.member(body, null)).isNotEqualTo(plain.member(body, null));

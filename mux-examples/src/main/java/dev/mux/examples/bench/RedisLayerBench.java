@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
  * java -cp mux-examples/target/classes:$(cat mux-examples/target/bench.classpath) \
  *     dev.mux.examples.bench.RedisLayerBench --host redis://127.0.0.1:6379 \
- *     --messages 20000 --window 64 --members 1000 --group-sends 200 --rounds 3
+ *     --messages 20000 --window 64 --members 1000 --group-sends 200 --rounds 3 --warmup-seconds 20
  * }</pre>
  *
  * <p>Workloads (the message is {@code {"type": "bench.message", "text": "hello world", "n": i}}):
@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       deliveries (group sends × members) per second from the first send to the last
  *       delivery.</li>
  * </ul>
- * One full-size warm-up round of each precedes the timed rounds; the best round is reported,
+ * Each workload is first repeated untimed for {@code warmup-seconds} (default
+ * {@value #DEFAULT_WARMUP_SECONDS}, at least one full-size round) so that the timed rounds run
+ * JIT-compiled code; the best round is reported,
  * with the least CPU time the whole process spent per message or delivery in any round
  * ({@code *_cpu_us}, microseconds), a figure less disturbed than throughput by other load on
  * the machine.
@@ -48,6 +50,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RedisLayerBench {
 
+    /**
+     * How long each workload is repeated untimed before the timed rounds. The JIT compiler
+     * needs several rounds of this work before the code runs compiled (on a busy two-core
+     * machine, tens of seconds): shorter warm-ups measure the compiler, not the layer.
+     */
+    public static final int DEFAULT_WARMUP_SECONDS = 20;
+
     private final List<String> hosts = new ArrayList<>();
     private String prefix = "benchjava";
     private int messages = 20_000;
@@ -55,6 +64,7 @@ public final class RedisLayerBench {
     private int members = 1000;
     private int groupSends = 200;
     private int rounds = 3;
+    private int warmupSeconds = DEFAULT_WARMUP_SECONDS;
 
     private RedisLayerBench() {
     }
@@ -64,7 +74,7 @@ public final class RedisLayerBench {
      *
      * @param args {@code --host <redis uri>} (repeatable, for shards), {@code --prefix},
      *             {@code --messages}, {@code --window}, {@code --members},
-     *             {@code --group-sends}, {@code --rounds}
+     *             {@code --group-sends}, {@code --rounds}, {@code --warmup-seconds}
      * @throws Exception if the layer fails or a workload does not finish in time
      */
     public static void main(String[] args) throws Exception {
@@ -91,13 +101,28 @@ public final class RedisLayerBench {
                 case "--members" -> members = positive(name, value);
                 case "--group-sends" -> groupSends = positive(name, value);
                 case "--rounds" -> rounds = positive(name, value);
+                case "--warmup-seconds" -> warmupSeconds = nonNegative(name, value);
                 default -> throw new IllegalArgumentException("unknown option " + name
-                        + "; known: --host --prefix --messages --window --members --group-sends --rounds");
+                        + "; known: --host --prefix --messages --window --members --group-sends --rounds"
+                        + " --warmup-seconds");
             }
         }
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("--host redis://127.0.0.1:<port> is required");
         }
+    }
+
+    private static int nonNegative(String name, String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a non-negative integer, was '" + value + "'");
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException(name + " must be a non-negative integer, was " + n);
+        }
+        return n;
     }
 
     private static int positive(String name, String value) {
@@ -122,7 +147,10 @@ public final class RedisLayerBench {
         try (RedisChannelLayer layer = builder.build()) {
             layer.flush().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
-            sendReceive(layer, messages); // warm-up
+            long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+            do {
+                sendReceive(layer, messages); // warm-up: at least one round
+            } while (System.nanoTime() < warmupEnd);
             List<Double> sendRates = new ArrayList<>();
             List<Double> sendCpu = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
@@ -131,7 +159,11 @@ public final class RedisLayerBench {
                 sendCpu.add((processCpuNanos() - cpu) / 1e3 / messages);
             }
 
-            fanOut(layer, "bench-fanout-warmup", members, groupSends); // warm-up
+            warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+            int warmups = 0;
+            do {
+                fanOut(layer, "bench-fanout-warmup-" + warmups++, members, groupSends);
+            } while (System.nanoTime() < warmupEnd);
             List<Double> fanRates = new ArrayList<>();
             List<Double> fanCpu = new ArrayList<>();
             long deliveries = (long) members * groupSends;
@@ -148,9 +180,9 @@ public final class RedisLayerBench {
                             + "\"send_receive_cpu_us\": %.2f, "
                             + "\"members\": %d, \"group_sends\": %d, "
                             + "\"fanout_deliveries_per_s\": %.1f, \"fanout_rounds\": %s, "
-                            + "\"fanout_cpu_us\": %.3f}",
+                            + "\"fanout_cpu_us\": %.3f, \"warmup_seconds\": %d}",
                     version(), messages, window, best(sendRates), format(sendRates), least(sendCpu),
-                    members, groupSends, best(fanRates), format(fanRates), least(fanCpu));
+                    members, groupSends, best(fanRates), format(fanRates), least(fanCpu), warmupSeconds);
         }
     }
 

@@ -197,7 +197,7 @@ class RedisWireFormatIT {
         join(mux.send(channel, Message.of("type", "wire.inflight")));
         assertThat(join(mux.receive(channel)).type()).isEqualTo("wire.inflight");
 
-        // The acknowledgement (ZPOPMIN of the $inflight copy) may trail the delivery a little.
+        // The acknowledgement (removal of the $inflight copy) may trail the delivery a little.
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (raw.zcard(bytes(processKey + "$inflight")) > 0 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
