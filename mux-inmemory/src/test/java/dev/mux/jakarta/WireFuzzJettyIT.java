@@ -6,7 +6,6 @@ import dev.mux.consumer.CloseCodes;
 import dev.mux.consumer.ConnectionLimits;
 import dev.mux.fuzz.Fuzz;
 import dev.mux.inmemory.InMemoryChannelLayer;
-import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.tyrus.client.ClientManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,13 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 class WireFuzzJettyIT {
 
-    private static final String CONTEXT = "/app";
+    private static final String CONTEXT = TestContainers.CONTEXT;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int MAX_FRAME = 64 * 1024;
 
     private InMemoryChannelLayer layer;
     private Mux mux;
-    private Server server;
+    private TestContainers.Running server;
     private ClientManager client;
     private int port;
 
@@ -48,27 +44,15 @@ class WireFuzzJettyIT {
                 .limits(ConnectionLimits.builder().maxFrameBytes(MAX_FRAME).build())
                 .route("/ws/room/{room}/", ItConsumers.Room::new)
                 .build();
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler(CONTEXT);
-        server.setHandler(context);
-        JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-            for (ServerEndpointConfig config : mux.endpointConfigs()) {
-                container.addEndpoint(config);
-            }
-        });
-        server.start();
-        port = connector.getLocalPort();
+        server = TestContainers.jetty(mux);
+        port = server.port();
         client = ClientManager.createClient();
     }
 
     @AfterEach
     void stop() throws Exception {
         client.shutdown();
-        server.stop();
+        server.close();
         mux.close();
         layer.close();
     }
