@@ -1,11 +1,14 @@
 package dev.mux.redis;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.UnblockType;
+import io.lettuce.core.ZPopArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * process's keys backs the popped message up in {@code $inflight} as channels_redis does,
  * dispatches it, and acknowledges by removing the backup. When a receive starts waiting on
  * a key the blocked pop does not watch, the pop is cut short with {@code CLIENT UNBLOCK}.
+ *
+ * <p>When every waiting receive is on this process's keys (the usual case: consumers) and the
+ * server has {@code BZMPOP} (Redis 7.0 and later), the loop blocks in {@code BZMPOP ... MIN
+ * COUNT} instead and, after a pop that found fewer than a full batch, blocks again at once:
+ * one round trip per batch of messages instead of three (the blocking pop, the batch script,
+ * {@code CLIENT ID}). The backup and the acknowledgement of each batch are pipelined before
+ * the next pop, so the server has removed the backup before it blocks again, as in the slower
+ * path. The connection's client id is asked once per connection, not before every pop.
  *
  * <p>The loop's connection has no client-side timeouts: a frozen server makes the loop wait
  * rather than abandon a pop that the server would still execute once it thaws (its message
@@ -59,6 +70,14 @@ final class ReceiveLoop {
     private long blockedClientId = -1;
     private long blockedVersion;
     private java.util.Set<String> blockedKeys = java.util.Set.of();
+    /**
+     * The CLIENT ID of {@link #idConnection}, the loop connection it was asked on; -1 until
+     * known. Forgotten when that connection reconnects or a pop fails. Guarded by blockLock.
+     */
+    private long knownClientId = -1;
+    private Object idConnection;
+    /** Whether the server may have BZMPOP; cleared for good when it refuses the command. */
+    private volatile boolean multiPop = true;
     /** Only touched by the loop's current step. */
     private int failures;
 
@@ -81,6 +100,21 @@ final class ReceiveLoop {
     /** Stops the loop; a step in flight ends when its connection closes. */
     void stop() {
         stopped = true;
+    }
+
+    /**
+     * Forgets the client id learned on a connection that reconnected or closed: the server
+     * gives the new link another id.
+     *
+     * @param connection the connection Lettuce reports on
+     */
+    void connectionReset(Object connection) {
+        synchronized (blockLock) {
+            if (idConnection == connection) {
+                knownClientId = -1;
+                idConnection = null;
+            }
+        }
     }
 
     /** Cuts a blocked pop short if it does not watch every key that has a waiting receive. */
@@ -107,7 +141,15 @@ final class ReceiveLoop {
         // not sent anything to the shard yet (otherwise the pop would wait out its timeout).
         shard.commands().thenCompose(commands -> commands.async().clientUnblock(clientId, UnblockType.TIMEOUT))
                 .whenComplete((unblocked, failure) -> {
-                    if (failure == null && unblocked == 0 && attempt < UNBLOCK_ATTEMPTS) {
+                    if (failure == null && unblocked == 0 && attempt >= UNBLOCK_ATTEMPTS) {
+                        // Never blocked under that id: it may be stale. Ask again next time.
+                        synchronized (blockLock) {
+                            if (knownClientId == clientId) {
+                                knownClientId = -1;
+                                idConnection = null;
+                            }
+                        }
+                    } else if (failure == null && unblocked == 0) {
                         // The pop was sent but not yet blocked at the server: try again shortly.
                         synchronized (blockLock) {
                             if (!blocking || blockGeneration != generation) {
@@ -186,33 +228,46 @@ final class ReceiveLoop {
 
     private void block(StatefulRedisConnection<String, byte[]> connection, Inbox.Demand demand) {
         long generation;
+        long id;
         synchronized (blockLock) {
             generation = ++blockGeneration;
             blocking = true;
-            blockedClientId = -1;
+            id = idConnection == connection ? knownClientId : -1;
+            blockedClientId = id;
             blockedVersion = demand.version();
             blockedKeys = java.util.Set.of(demand.keys());
         }
-        // CLIENT ID and BZPOPMIN go out back to back on the same connection: once the id is
-        // known, the pop is next in line at the server.
-        connection.async().clientId().whenComplete((id, failure) -> {
-            if (id != null) {
-                synchronized (blockLock) {
-                    if (!blocking || blockGeneration != generation) {
-                        return;
+        if (id < 0) {
+            // CLIENT ID and the pop go out back to back on the same connection: once the id is
+            // known, the pop is next in line at the server.
+            connection.async().clientId().whenComplete((clientId, failure) -> {
+                if (clientId != null) {
+                    synchronized (blockLock) {
+                        knownClientId = clientId;
+                        idConnection = connection;
+                        if (!blocking || blockGeneration != generation) {
+                            return;
+                        }
+                        blockedClientId = clientId;
                     }
-                    blockedClientId = id;
+                    wake();
                 }
-                wake();
-            }
-        });
+            });
+        }
+        if (multiPop && onlyProcessKeys(demand.keys())) {
+            multiPop(connection, demand, generation);
+        } else {
+            singlePop(connection, demand, generation);
+        }
+        if (id >= 0) {
+            // Demand that changed since the snapshot is not watched by this pop.
+            wake();
+        }
+    }
+
+    private void singlePop(StatefulRedisConnection<String, byte[]> connection, Inbox.Demand demand, long generation) {
         connection.async().bzpopmin(blockSeconds, demand.keys()).whenComplete((popped, failure) -> {
-            synchronized (blockLock) {
-                if (blockGeneration == generation) {
-                    blocking = false;
-                    blockedClientId = -1;
-                }
-            }
+            unblocked(generation);
             if (failure != null) {
                 failed("blocking pop", failure);
                 return;
@@ -223,6 +278,61 @@ final class ReceiveLoop {
             succeeded();
             step();
         });
+    }
+
+    private void multiPop(StatefulRedisConnection<String, byte[]> connection, Inbox.Demand demand, long generation) {
+        connection.async().bzmpop(blockSeconds, (long) PROCESS_BATCH, ZPopArgs.Builder.min(), demand.keys())
+                .whenComplete((popped, failure) -> {
+                    unblocked(generation);
+                    if (failure != null) {
+                        if (isUnknownCommand(failure)) {
+                            multiPop = false;
+                            log.info("{} {}: the server has no BZMPOP (Redis before 7.0); popping one message"
+                                    + " per round trip", layer, shard);
+                            step();
+                        } else {
+                            failed("blocking pop", failure);
+                        }
+                        return;
+                    }
+                    int count = 0;
+                    if (popped != null && popped.hasValue()) {
+                        count = popped.getValue().size();
+                        acceptBatch(connection, popped.getKey(), popped.getValue());
+                    }
+                    succeeded();
+                    if (count < PROCESS_BATCH && !stopped && demand.version() == inbox.version()) {
+                        // The key is most likely empty now: block again at once. (A full batch or
+                        // changed demand goes through step(), which also restores any backup.)
+                        block(connection, demand);
+                    } else {
+                        step();
+                    }
+                });
+    }
+
+    private void unblocked(long generation) {
+        synchronized (blockLock) {
+            if (blockGeneration == generation) {
+                blocking = false;
+                blockedClientId = -1;
+            }
+        }
+    }
+
+    private static boolean onlyProcessKeys(String[] keys) {
+        for (String key : keys) {
+            if (!key.endsWith("!")) {
+                return false;
+            }
+        }
+        return keys.length > 0;
+    }
+
+    private static boolean isUnknownCommand(Throwable failure) {
+        Throwable cause = Shard.unwrap(failure);
+        return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+                && cause.getMessage().startsWith("ERR unknown command");
     }
 
     private void accept(StatefulRedisConnection<String, byte[]> connection,
@@ -242,6 +352,29 @@ final class ReceiveLoop {
         layer.dispatch(shard, connection, key, value.getValue(), value.getScore(), deliveries);
         inbox.complete(deliveries);
         acknowledge(connection, key, 1);
+    }
+
+    private void acceptBatch(StatefulRedisConnection<String, byte[]> connection, String key,
+            List<ScoredValue<byte[]>> values) {
+        // Back up, dispatch, acknowledge, as accept() does for one message.
+        List<ScoredValue<byte[]>> backup = new ArrayList<>(values.size());
+        for (ScoredValue<byte[]> value : values) {
+            if (value.hasValue()) {
+                backup.add(value);
+            }
+        }
+        if (backup.isEmpty()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        ScoredValue<byte[]>[] members = backup.toArray(new ScoredValue[0]);
+        connection.async().zadd(key + "$inflight", members);
+        Inbox.Deliveries deliveries = new Inbox.Deliveries();
+        for (ScoredValue<byte[]> value : backup) {
+            layer.dispatch(shard, connection, key, value.getValue(), value.getScore(), deliveries);
+        }
+        inbox.complete(deliveries);
+        acknowledge(connection, key, backup.size());
     }
 
     /**
@@ -265,6 +398,10 @@ final class ReceiveLoop {
         if (stopped) {
             running.set(false);
             return;
+        }
+        synchronized (blockLock) {
+            knownClientId = -1;
+            idConnection = null;
         }
         failures++;
         long ceiling = Math.min(maxDelayMillis, MIN_DELAY_MILLIS << Math.min(failures, 20));

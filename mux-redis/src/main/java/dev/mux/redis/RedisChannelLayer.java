@@ -15,9 +15,11 @@ import dev.mux.observe.DropCause;
 import dev.mux.observe.LayerOperation;
 import dev.mux.observe.MuxListener;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -38,6 +40,7 @@ import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.Timeout;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -219,6 +222,17 @@ public final class RedisChannelLayer implements ChannelLayer {
             loopList.add(new ReceiveLoop(this, shard, inbox, options.maxReconnectDelay().toMillis(), blockSeconds));
         }
         this.loops = List.copyOf(loopList);
+        loopClient.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                loops.forEach(loop -> loop.connectionReset(connection));
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                loops.forEach(loop -> loop.connectionReset(connection));
+            }
+        });
         this.connectionEvents = resources.eventBus().get()
                 .subscribe(event -> {
                     if (event instanceof ConnectionActivatedEvent activated) {

@@ -57,12 +57,15 @@ public final class RedisServer implements AutoCloseable {
     private final String password;
     private final TestCertificates tls;
     private final int tlsPort;
+    private final List<String> disabledCommands;
     private final Thread shutdownHook;
     private Process process;
     private boolean paused;
     private boolean closed;
 
-    private RedisServer(Path executable, Path dir, int port, String password, TestCertificates tls, int tlsPort) {
+    private RedisServer(Path executable, Path dir, int port, String password, TestCertificates tls, int tlsPort,
+            List<String> disabledCommands) {
+        this.disabledCommands = List.copyOf(disabledCommands);
         this.executable = executable;
         this.dir = dir;
         this.port = port;
@@ -79,11 +82,11 @@ public final class RedisServer implements AutoCloseable {
      * @throws IllegalStateException if {@code redis-server} is not on PATH or does not come up
      */
     public static RedisServer start() {
-        return start(null, null);
+        return start(null, null, List.of());
     }
 
     /**
-     * Starts a builder for a server with a password and/or TLS.
+     * Starts a builder for a server with a password, TLS and/or commands left out.
      *
      * @return a new builder
      */
@@ -97,6 +100,7 @@ public final class RedisServer implements AutoCloseable {
     public static final class Builder {
         private String password;
         private TestCertificates tls;
+        private List<String> disabledCommands = List.of();
 
         private Builder() {
         }
@@ -129,11 +133,23 @@ public final class RedisServer implements AutoCloseable {
          * @return the running server
          */
         public RedisServer start() {
-            return RedisServer.start(password, tls);
+            return RedisServer.start(password, tls, disabledCommands);
+        }
+
+        /**
+         * Starts the server without these commands ({@code --rename-command NAME ""}), as an
+         * older Redis that lacks them: a client that sends one gets {@code ERR unknown command}.
+         *
+         * @param commands command names, e.g. {@code "BZMPOP"}
+         * @return this builder
+         */
+        public Builder withoutCommands(String... commands) {
+            this.disabledCommands = List.of(commands);
+            return this;
         }
     }
 
-    private static RedisServer start(String password, TestCertificates tls) {
+    private static RedisServer start(String password, TestCertificates tls, List<String> disabledCommands) {
         Path executable = findExecutable();
         Path dir;
         try {
@@ -144,7 +160,8 @@ public final class RedisServer implements AutoCloseable {
         IllegalStateException last = null;
         // Another process may grab the free port between our probe and redis' bind: retry.
         for (int attempt = 0; attempt < 5; attempt++) {
-            RedisServer server = new RedisServer(executable, dir, freePort(), password, tls, tls == null ? 0 : freePort());
+            RedisServer server = new RedisServer(executable, dir, freePort(), password, tls, tls == null ? 0 : freePort(),
+                    disabledCommands);
             try {
                 server.launch();
                 Runtime.getRuntime().addShutdownHook(server.shutdownHook);
@@ -396,6 +413,9 @@ public final class RedisServer implements AutoCloseable {
                 "--logfile", ""));
         if (password != null) {
             cmd.addAll(List.of("--requirepass", password));
+        }
+        for (String command : disabledCommands) {
+            cmd.addAll(List.of("--rename-command", command, ""));
         }
         if (tls != null) {
             cmd.addAll(List.of("--tls-port", Integer.toString(tlsPort),
