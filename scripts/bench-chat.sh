@@ -9,7 +9,7 @@
 # and the Redis layer.
 # Writes docs/benchmarks-chat.md and docs/benchmarks-chat.png; raw results go to
 # mux-examples/target/bench-chat/. Bounded: every load has a time bound and the script stops
-# starting new steps BENCH_BUDGET_SECONDS (default 720) after the build.
+# starting new steps BENCH_BUDGET_SECONDS (default 1200) after the build.
 #
 # usage: scripts/bench-chat.sh [--no-build] [--quick] [--skip-scale]
 #   --no-build    use the existing mux-examples/target/mux-examples.jar
@@ -34,7 +34,7 @@ for arg in "$@"; do
   esac
 done
 
-BUDGET=${BENCH_BUDGET_SECONDS:-720}
+BUDGET=${BENCH_BUDGET_SECONDS:-1200}
 PY=/usr/bin/python3
 JAVA=${JAVA:-java}
 JAR=mux-examples/target/mux-examples.jar
@@ -47,8 +47,10 @@ SERVER_JVM=(-Xms256m -Xmx2g)
 
 if [ "$QUICK" = 1 ]; then
   BLAST_MESSAGES=200; PACED_MESSAGES=40; PACED500_MESSAGES=20; SCALE_CLIENTS=1000; SCALE_BROADCASTS=5
+  WARMUP_SECONDS=3
 else
-  BLAST_MESSAGES=2000; PACED_MESSAGES=400; PACED500_MESSAGES=100; SCALE_CLIENTS=10000; SCALE_BROADCASTS=20
+  WARMUP_SECONDS=30
+  BLAST_MESSAGES=2000; PACED_MESSAGES=1200; PACED500_MESSAGES=100; SCALE_CLIENTS=10000; SCALE_BROADCASTS=20
 fi
 
 log() { printf '[bench-chat %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -164,8 +166,23 @@ run_load() {
     || log "WARNING: load $name failed (see $RESULTS/load.log)"
 }
 
+# warm_up SERVER PORT: a throwaway load before the measured ones, the same for every server: the
+# JVM compiles its hot paths during the first tens of thousands of deliveries (a cold Mux server
+# measured a third of its warm throughput), and a server in service is warm.
+warm_up() {
+  local server=$1 port=$2
+  budget_left || return 0
+  log "warm-up $server: 50 clients back to back for ${WARMUP_SECONDS}s (not measured)"
+  timeout 120 "$JAVA" "${LOAD_JVM[@]}" -cp "$JAR" dev.mux.examples.load.LoadTool \
+    --url "ws://127.0.0.1:$port/ws/chat/${server}_warmup/" --label "$server-warmup" \
+    --clients 50 --senders 1 --messages 200000 --rate 0 --window 100 --max-duration "$WARMUP_SECONDS" \
+    --idle-timeout 2 >"$RESULTS/$server-warmup.txt" 2>>"$RESULTS/load.log" \
+    || log "WARNING: warm-up of $server failed (see $RESULTS/load.log)"
+}
+
 scenarios() { # SERVER PORT PID
   local server=$1 port=$2 pid=$3
+  warm_up "$server" "$port"
   run_load "$server-blast50" "ws://127.0.0.1:$port/ws/chat/${server}_blast50/" "$pid" \
     --clients 50 --senders 1 --messages "$BLAST_MESSAGES" --rate 0 --window 100 --warmup 200 --max-duration 150
   run_load "$server-paced50" "ws://127.0.0.1:$port/ws/chat/${server}_paced50/" "$pid" \
@@ -173,7 +190,7 @@ scenarios() { # SERVER PORT PID
   run_load "$server-paced500" "ws://127.0.0.1:$port/ws/chat/${server}_paced500/" "$pid" \
     --clients 500 --senders 1 --messages "$PACED500_MESSAGES" --rate 20 --warmup 20 --max-duration 150
 }
-SCENARIO_TEXT="blast50 = 50 clients, 1 sender, $BLAST_MESSAGES messages back to back with at most 100 in flight (sent but not yet back at the sender) after 200 warm-up messages; paced50 = 50 clients, 1 sender, $PACED_MESSAGES messages at 20 msg/s after 40 warm-up; paced500 = 500 clients, 1 sender, $PACED500_MESSAGES messages at 20 msg/s after 20 warm-up; idle timeout 5 s; scale = $SCALE_CLIENTS clients, 1 sender, $SCALE_BROADCASTS group messages, each sent when the previous one had reached every client (--serial), idle clients ping every 10 s"
+SCENARIO_TEXT="before the scenarios, each server gets ${WARMUP_SECONDS} s of unmeasured warm-up load (50 clients back to back); blast50 = 50 clients, 1 sender, $BLAST_MESSAGES messages back to back with at most 100 in flight (sent but not yet back at the sender) after 200 warm-up messages; paced50 = 50 clients, 1 sender, $PACED_MESSAGES messages at 20 msg/s after 40 warm-up; paced500 = 500 clients, 1 sender, $PACED500_MESSAGES messages at 20 msg/s after 20 warm-up; idle timeout 5 s; scale = $SCALE_CLIENTS clients, 1 sender, $SCALE_BROADCASTS group messages, each sent when the previous one had reached every client (--serial), idle clients ping every 10 s"
 
 # ---- Django Channels ---------------------------------------------------------------------------
 DJANGO_PORT=$(free_port)

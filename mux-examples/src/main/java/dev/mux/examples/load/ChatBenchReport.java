@@ -175,15 +175,15 @@ public final class ChatBenchReport {
                 + "the arrival at a client. Deliveries/s is distinct deliveries over the time from the first send to the\n"
                 + "last delivery. Lost = sent but never delivered to a client within the idle timeout after the last send;\n"
                 + "where a run hit its time bound, lost also counts what was still on its way when the run stopped.\n\n");
-        md.append("| scenario | server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | handshake p99 ms | RSS connected MiB |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | handshake p99 ms | server CPU µs/delivery | load tool CPU µs/delivery | RSS connected MiB |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, String> s : SCENARIOS.entrySet()) {
             row(md, s.getValue(), "Mux", r.mux().get(s.getKey()));
             row(md, s.getValue(), "Django Channels", r.django().get(s.getKey()));
         }
         md.append("\n### Ratios (same run)\n\n");
-        md.append("| scenario | deliveries/s Mux ÷ Django | p99 Django ÷ Mux | p50 Django ÷ Mux | RSS connected Django ÷ Mux |\n");
-        md.append("|---|---:|---:|---:|---:|\n");
+        md.append("| scenario | deliveries/s Mux ÷ Django | p99 Django ÷ Mux | p50 Django ÷ Mux | server CPU per delivery Django ÷ Mux | RSS connected Django ÷ Mux |\n");
+        md.append("|---|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, String> s : SCENARIOS.entrySet()) {
             LoadReport m = r.mux().get(s.getKey());
             LoadReport d = r.django().get(s.getKey());
@@ -191,6 +191,7 @@ public final class ChatBenchReport {
                     .append(ratio(m, d, x -> x.deliveries().perSecond())).append(" | ")
                     .append(ratio(d, m, x -> x.latencyMillis().p99())).append(" | ")
                     .append(ratio(d, m, x -> x.latencyMillis().p50())).append(" | ")
+                    .append(ratio(d, m, x -> orNaN(x.cpu().serverMicrosPerDelivery()))).append(" | ")
                     .append(ratio(d, m, x -> x.server().rssConnectedKb() == null ? Double.NaN : x.server().rssConnectedKb()))
                     .append(" |\n");
         }
@@ -235,6 +236,12 @@ public final class ChatBenchReport {
                 + "  however many clients are in the room: Redis is far from its limit here (see the ceiling below).\n"
                 + "  What bounds these runs is CPU: the load tool's clients, the server, Redis and other work share\n"
                 + "  two cores, and the load tool parses every delivery it measures.\n"
+                + "- CPU per delivery is each process's CPU time during the measured phase divided by the distinct\n"
+                + "  deliveries: the server's from `/proc` (10 ms resolution), the load tool's from its own JVM. It is\n"
+                + "  the work a server does per delivered message, whatever share of the cores it got; back to back,\n"
+                + "  server + load tool (+ Redis) per delivery is what the two cores divide into a throughput.\n"
+                + "- Before the scenarios, each server got the same unmeasured warm-up load (50 clients back to\n"
+                + "  back): a JVM compiles its hot paths during the first tens of thousands of deliveries.\n"
                 + "- Back to back, the sender keeps at most 100 messages in flight (sent but not yet back at itself):\n"
                 + "  throughput is what the server sustains, and latency is mostly time spent queued behind the window.\n"
                 + "- RSS: a JVM with its heap against one Python process; neither was tuned for memory.\n");
@@ -300,7 +307,7 @@ public final class ChatBenchReport {
     private static void row(StringBuilder md, String scenario, String server, LoadReport x) {
         md.append("| ").append(scenario).append(" | ").append(server).append(" | ");
         if (x == null) {
-            md.append("not measured | | | | | | | | |\n");
+            md.append("not measured | | | | | | | | | | |\n");
             return;
         }
         LatencyStats.Millis l = x.latencyMillis();
@@ -313,7 +320,17 @@ public final class ChatBenchReport {
                 .append(x.truncated() ? " (time bound hit)" : "").append(" | ")
                 .append(x.deliveries().duplicates()).append(" | ")
                 .append(LoadReport.fmt(x.connect().latencyMillis().p99())).append(" | ")
+                .append(micros(x.cpu().serverMicrosPerDelivery())).append(" | ")
+                .append(micros(x.cpu().loadToolMicrosPerDelivery())).append(" | ")
                 .append(mib(x.server().rssConnectedKb())).append(" |\n");
+    }
+
+    private static String micros(Double value) {
+        return value == null ? "—" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
     }
 
     private static String mib(Long kb) {
@@ -407,8 +424,9 @@ public final class ChatBenchReport {
         }
         double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(1);
         double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(10);
-        // Log scale from the decade below the smallest value to the decade above the largest.
-        double lo = Math.pow(10, Math.floor(Math.log10(min)));
+        // Log scale from the decade below the smallest value to the decade above the largest; a
+        // value just above a decade (1,001) gets the decade below that, or its bar has no height.
+        double lo = Math.pow(10, Math.floor(Math.log10(min / 2)));
         double hi = Math.pow(10, Math.ceil(Math.log10(max)));
         if (hi <= lo) {
             hi = lo * 10;

@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param warmup the warm-up phase
  * @param errors connection, send and protocol errors
  * @param server the server process's memory
+ * @param cpu CPU time of the server process and of the load tool during the measured phase
  * @param truncated whether the run hit its time bound before finishing
  * @param durationSeconds wall time of the whole run
  */
@@ -44,6 +45,7 @@ public record LoadReport(
         Warmup warmup,
         Errors errors,
         Server server,
+        Cpu cpu,
         boolean truncated,
         double durationSeconds) {
 
@@ -69,6 +71,7 @@ public record LoadReport(
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(errors, "errors");
         Objects.requireNonNull(server, "server");
+        cpu = cpu == null ? Cpu.NONE : cpu; // reports written before CPU was measured
     }
 
     /**
@@ -125,6 +128,24 @@ public record LoadReport(
      */
     public record Deliveries(long expected, long delivered, long lost, long duplicates, long reordered,
                              long foreign, double windowMillis, double perSecond) {
+    }
+
+    /**
+     * CPU time used during the measured phase, from its first send until its last delivery
+     * arrived (or the waiting for it ended): by the server process (from {@code /proc}, at
+     * 10 ms resolution) and by the load tool's own process. Per delivery = time ÷ distinct
+     * deliveries. Fields are null when not measured.
+     *
+     * @param serverSeconds the server's CPU seconds, user and system
+     * @param serverMicrosPerDelivery the server's CPU microseconds per delivery
+     * @param loadToolSeconds the load tool's CPU seconds
+     * @param loadToolMicrosPerDelivery the load tool's CPU microseconds per delivery
+     */
+    public record Cpu(Double serverSeconds, Double serverMicrosPerDelivery, Double loadToolSeconds,
+                      Double loadToolMicrosPerDelivery) {
+
+        /** Nothing measured. */
+        public static final Cpu NONE = new Cpu(null, null, null, null);
     }
 
     /**
@@ -252,6 +273,13 @@ public record LoadReport(
                         + server.liveHeapConnectedBytes() + " B, per connection " + server.heapPerConnectionBytes()
                         + " B (" + server.heapMeasuredConnections() + " open)");
             }
+        }
+        if (cpu.loadToolMicrosPerDelivery() != null) {
+            line(sb, "CPU/delivery", (cpu.serverMicrosPerDelivery() == null ? ""
+                    : String.format(Locale.ROOT, "server %.1f us (%.2f s), ", cpu.serverMicrosPerDelivery(),
+                            cpu.serverSeconds()))
+                    + String.format(Locale.ROOT, "load tool %.1f us (%.2f s), measured phase",
+                            cpu.loadToolMicrosPerDelivery(), cpu.loadToolSeconds()));
         }
         line(sb, "duration", String.format(Locale.ROOT, "%.1f s", durationSeconds));
         return sb.toString();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -23,7 +24,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -52,11 +52,16 @@ import java.util.concurrent.locks.LockSupport;
  * sender cannot hide the stall (no coordinated omission).
  *
  * <p>A runner runs once and is not thread-safe; {@link #run()} blocks the calling thread.
- * WebSocket callbacks run on the HTTP clients' threads, one at a time per connection.
+ * WebSocket callbacks run on the HTTP clients' own I/O threads (no executor hand-off), one at a
+ * time per connection.
  */
 public final class LoadRunner {
 
     private static final int MAX_ERROR_SAMPLES = 20;
+
+    // CPU used during the measured phase; -1 when not measured. Written by run() before report().
+    private long measuredServerCpuNanos = -1;
+    private long measuredOwnCpuNanos = -1;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final JsonFactory JSON = new JsonFactory();
@@ -107,12 +112,14 @@ public final class LoadRunner {
         Long rssBefore = probe == null ? null : boxed(probe.rssKb());
         Long heapBefore = probe != null && config.jvmHeap() ? probe.liveHeapBytes() : null;
 
-        int ioThreads = Math.max(2, config.ioClients() * 2);
-        ExecutorService executor = Executors.newFixedThreadPool(ioThreads, daemonThreads("load-io-"));
+        // Frames are handled where the HTTP client reads them: its own thread per client. With
+        // an executor every frame would cost a hand-off to another thread (a context switch),
+        // which made the load tool take a third more CPU per delivery than the server it measures.
+        // The callbacks only count and never block, so running them in place is safe.
         List<HttpClient> httpClients = new ArrayList<>();
         for (int i = 0; i < config.ioClients(); i++) {
             httpClients.add(HttpClient.newBuilder()
-                    .executor(executor)
+                    .executor(Runnable::run)
                     .connectTimeout(config.connectTimeout())
                     .build());
         }
@@ -171,8 +178,13 @@ public final class LoadRunner {
             if (senders > 0) {
                 progress.printf(Locale.ROOT, "[%s] sending %d message(s) per sender from %d sender(s)%n",
                         config.label(), config.messages(), senders);
+                long serverCpuBefore = probe == null ? -1 : probe.cpuNanos().orElse(-1);
+                long ownCpuBefore = ownCpuNanos();
                 truncated |= send(m, connected, deadline);
                 truncated |= awaitDeliveries(m, deadline);
+                long serverCpuAfter = probe == null ? -1 : probe.cpuNanos().orElse(-1);
+                measuredServerCpuNanos = serverCpuBefore < 0 || serverCpuAfter < 0 ? -1 : serverCpuAfter - serverCpuBefore;
+                measuredOwnCpuNanos = ownCpuBefore < 0 ? -1 : ownCpuNanos() - ownCpuBefore;
             }
             pinger.shutdownNow();
             Long rssEnd = probe == null ? null : boxed(probe.rssKb());
@@ -187,7 +199,9 @@ public final class LoadRunner {
             return report(startedAt, clients.length, connected, handshakeNanos, connectEnd - connectStart, m,
                     warmupPhase, server, truncated, end - start);
         } finally {
-            executor.shutdownNow();
+            // Java 17's HttpClient has no close(): its daemon I/O thread ends once the client is
+            // unreachable, after the connections are closed above.
+            httpClients.clear();
         }
     }
 
@@ -505,10 +519,29 @@ public final class LoadRunner {
                 : new LoadReport.Warmup(w.sentTotal(), w.sentTotal() * connected.size(), w.delivered.get());
         LoadReport.Settings settings = new LoadReport.Settings(config.clients(), config.senders(), config.messages(),
                 config.rate(), config.window(), config.serial(), config.warmup(), config.size());
+        LoadReport.Cpu cpu = new LoadReport.Cpu(cpuSeconds(measuredServerCpuNanos),
+                perDelivery(measuredServerCpuNanos, unique), cpuSeconds(measuredOwnCpuNanos),
+                perDelivery(measuredOwnCpuNanos, unique));
         return new LoadReport(config.label(), config.url().toString(), startedAt.toString(), settings, connect, sent,
                 deliveries, LatencyStats.of(latencies).toMillis(), fan, warm,
-                new LoadReport.Errors(errorCount.get(), List.copyOf(errorSamples)), server, truncated,
+                new LoadReport.Errors(errorCount.get(), List.copyOf(errorSamples)), server, cpu, truncated,
                 round3(totalNanos / 1e9));
+    }
+
+    private static Double cpuSeconds(long nanos) {
+        return nanos < 0 ? null : round3(nanos / 1e9);
+    }
+
+    private static Double perDelivery(long nanos, long deliveries) {
+        return nanos < 0 || deliveries == 0 ? null : round3(nanos / 1e3 / deliveries);
+    }
+
+    /** This process's CPU time so far, or -1 where the JVM does not tell it. */
+    private static long ownCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private void error(String text) {

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Measures a local server process: its resident set size from {@code /proc/<pid>/status}
+ * Measures a local server process: its CPU time from {@code /proc/<pid>/stat}, its resident set size from {@code /proc/<pid>/status}
  * (Linux) and, for a JVM, its live heap with {@code jcmd <pid> GC.class_histogram}, which runs
  * a full collection first and then sums the bytes of every live object.
  *
@@ -23,6 +23,8 @@ public final class ServerProbe {
     private static final Pattern KB_LINE = Pattern.compile("^(\\w+):\\s+(\\d+) kB$");
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
     private static final long JCMD_TIMEOUT_SECONDS = 120;
+    /** Clock ticks per second in /proc/<pid>/stat: USER_HZ, 100 on the architectures Linux exports to Java. */
+    private static final long USER_HZ = 100;
 
     private final long pid;
 
@@ -69,6 +71,45 @@ public final class ServerProbe {
      */
     public OptionalLong peakRssKb() {
         return statusField("VmHWM");
+    }
+
+    /**
+     * Returns the CPU time the process has used so far, user and system, over all its threads.
+     *
+     * @return nanoseconds (at the kernel's 10 ms accounting resolution), or empty if the process
+     *         is gone or {@code /proc} is not available
+     */
+    public OptionalLong cpuNanos() {
+        try {
+            return parseCpuNanos(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Reads utime + stime from a {@code /proc/<pid>/stat} line.
+     *
+     * @param stat the line
+     * @return nanoseconds, or empty if the line has not the expected shape
+     */
+    static OptionalLong parseCpuNanos(String stat) {
+        // The command name (field 2) is in parentheses and may contain spaces: count after it.
+        int end = stat.lastIndexOf(')');
+        if (end < 0) {
+            return OptionalLong.empty();
+        }
+        String[] fields = stat.substring(end + 1).trim().split("\\s+");
+        if (fields.length < 13) {
+            return OptionalLong.empty();
+        }
+        try {
+            // fields[0] is field 3 (state); utime and stime are fields 14 and 15, in clock ticks.
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return OptionalLong.of(ticks * (1_000_000_000L / USER_HZ));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private OptionalLong statusField(String name) {

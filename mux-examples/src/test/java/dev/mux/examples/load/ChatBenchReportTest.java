@@ -30,6 +30,7 @@ class ChatBenchReportTest {
                 new LoadReport.Server(7L, 1024L, 2048L, 2048L, 4096L, heapPerConnection == null ? null : 1L,
                         heapPerConnection == null ? null : 2L, heapPerConnection,
                         heapPerConnection == null ? null : 50L),
+                new LoadReport.Cpu(2.0, 2000.0 / perSecond, 1.0, 1000.0 / perSecond),
                 false, 2);
     }
 

@@ -17,7 +17,7 @@ class LoadReportTest {
                 new LoadReport.Deliveries(98, 97, 1, 2, 3, 4, 100.0, 970.0),
                 lat, new LoadReport.Fanout(1, 1, lat), new LoadReport.Warmup(0, 0, 0),
                 new LoadReport.Errors(1, List.of("client 7 connect failed: ConnectException")),
-                server, false, 1.25);
+                server, new LoadReport.Cpu(0.5, 5154.6, 0.25, 2577.3), false, 1.25);
     }
 
     @Test
@@ -50,6 +50,21 @@ class LoadReportTest {
                 .contains("errors           1: client 7 connect failed")
                 .contains("before 1000, connected 2000, end 2100, peak 2200")
                 .doesNotContain("live heap");
+    }
+
+    @Test
+    void tableShowsCpuPerDeliveryOfServerAndLoadTool() {
+        String table = sample(LoadReport.Server.NONE).toTable();
+
+        assertThat(table).contains("CPU/delivery     server 5154.6 us (0.50 s), load tool 2577.3 us (0.25 s), measured phase");
+    }
+
+    @Test
+    void aReportWrittenBeforeCpuWasMeasuredReadsWithoutCpuFigures() {
+        String json = sample(LoadReport.Server.NONE).toJson().replaceFirst("\"cpu\" : \\{[^}]*\\},", "");
+
+        assertThat(json).doesNotContain("\"cpu\"");
+        assertThat(LoadReport.fromJson(json).cpu()).isEqualTo(LoadReport.Cpu.NONE);
     }
 
     @Test

@@ -42,6 +42,29 @@ class ServerProbeTest {
     }
 
     @Test
+    void cpuTimeIsUserPlusSystemTicksCountedAfterACommandNameWithSpacesAndParentheses() {
+        // Fields 14 and 15 (utime 250, stime 50 ticks) of a process named "a) b".
+        String stat = "4242 (a) b) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 12 0 3000 1000000 500";
+
+        assertThat(ServerProbe.parseCpuNanos(stat)).hasValue(3_000_000_000L);
+        assertThat(ServerProbe.parseCpuNanos("4242 (short) S 1")).isEmpty();
+        assertThat(ServerProbe.parseCpuNanos("no parenthesis")).isEmpty();
+    }
+
+    @Test
+    void aBusyProcessReportsGrowingCpuTime() {
+        ServerProbe probe = ServerProbe.of(ProcessHandle.current().pid());
+        long before = probe.cpuNanos().orElseThrow();
+        long spin = System.nanoTime() + 200_000_000L;
+        long sink = 0;
+        while (System.nanoTime() < spin) {
+            sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
+        }
+
+        assertThat(probe.cpuNanos().orElseThrow()).as("after 200 ms of spinning (%d)", sink).isGreaterThan(before);
+    }
+
+    @Test
     void aProcessThatIsGoneIsRefused() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
