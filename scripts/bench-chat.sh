@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Compares the Channels tutorial chat served by Mux and by Django Channels on one machine, both on
-# the Redis channel layer of one private redis-server, with the same loads from the load tool:
+# the Redis channel layer of one private redis-server, with the same loads from the load tool,
+# after measuring the machine's latency floor (LoopbackFloor) and 30 s of unmeasured warm-up:
 #   blast50   50 clients, 1 sender, 2000 messages back to back, at most 100 in flight
-#   paced50   50 clients, 1 sender, 400 messages at 20 msg/s
+#   paced50   50 clients, 1 sender, 1200 messages at 20 msg/s
 #   paced500  500 clients, 1 sender, 100 messages at 20 msg/s
 # then the scale test of one Mux node: 10,000 idle connections in one group (heap per connection)
 # and 20 group messages to all of them, one after the other (fan-out time), with the in-memory
@@ -153,6 +154,12 @@ log "redis-benchmark ${REDIS_BENCH_ARGS[*]}"
 timeout 120 redis-benchmark "${REDIS_BENCH_ARGS[@]}" --csv >"$RESULTS/redis-benchmark.csv" 2>/dev/null \
   || log "WARNING: redis-benchmark failed"
 redis-cli -p "$REDIS_PORT" flushall >/dev/null
+
+# ---- the machine's latency floor: timer wake-ups and loopback round trips between idle threads ----
+FLOOR_SAMPLES=$([ "$QUICK" = 1 ] && echo 40 || echo 400)
+log "latency floor of this machine: $FLOOR_SAMPLES loopback round trips, one every 50 ms"
+timeout 120 "$JAVA" -cp "$JAR" dev.mux.examples.load.LoopbackFloor --samples "$FLOOR_SAMPLES" --interval-ms 50 \
+  --json "$RESULTS/floor.json" 2>>"$RESULTS/load.log" >&2 || log "WARNING: the latency floor probe failed"
 
 # ---- the load tool -----------------------------------------------------------------------------
 # run_load NAME URL PID [LoadTool options...]

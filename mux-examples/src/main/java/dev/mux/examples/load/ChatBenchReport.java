@@ -35,7 +35,8 @@ import javax.imageio.ImageIO;
  * <p>Expected files in the results directory, each optional: {@code django-<scenario>.json} and
  * {@code mux-<scenario>.json} for the scenarios {@code blast50}, {@code paced50} and
  * {@code paced500}; {@code scale-inmemory.json} and {@code scale-redis.json}; {@code
- * redis-benchmark.csv}; {@code env.properties}. What is missing is reported as not measured.
+ * redis-benchmark.csv}; {@code floor.json} of {@link LoopbackFloor}; {@code env.properties}. What
+ * is missing is reported as not measured.
  *
  * <p>Runs on the calling thread; headless.
  */
@@ -91,7 +92,8 @@ public final class ChatBenchReport {
 
     /** Everything one comparison run produced. */
     record Results(Map<String, LoadReport> django, Map<String, LoadReport> mux, LoadReport scaleInMemory,
-                   LoadReport scaleRedis, Map<String, Double> redisOpsPerSecond, Properties env) {
+                   LoadReport scaleRedis, Map<String, Double> redisOpsPerSecond, LoopbackFloor.Floor floor,
+                   Properties env) {
 
         static Results load(Path dir) throws IOException {
             if (!Files.isDirectory(dir)) {
@@ -130,8 +132,11 @@ public final class ChatBenchReport {
                     env.load(in);
                 }
             }
+            Path floorFile = dir.resolve("floor.json");
+            LoopbackFloor.Floor floor = Files.exists(floorFile)
+                    ? LoopbackFloor.Floor.fromJson(Files.readString(floorFile, StandardCharsets.UTF_8)) : null;
             return new Results(django, mux, read(dir.resolve("scale-inmemory.json")),
-                    read(dir.resolve("scale-redis.json")), redis, env);
+                    read(dir.resolve("scale-redis.json")), redis, floor, env);
         }
 
         private static LoadReport read(Path file) throws IOException {
@@ -174,9 +179,11 @@ public final class ChatBenchReport {
         md.append("Latency is per delivery, from the send (the *scheduled* send when paced, so stalls are not hidden) to\n"
                 + "the arrival at a client. Deliveries/s is distinct deliveries over the time from the first send to the\n"
                 + "last delivery. Lost = sent but never delivered to a client within the idle timeout after the last send;\n"
-                + "where a run hit its time bound, lost also counts what was still on its way when the run stopped.\n\n");
-        md.append("| scenario | server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | handshake p99 ms | server CPU µs/delivery | load tool CPU µs/delivery | RSS connected MiB |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "where a run hit its time bound, lost also counts what was still on its way when the run stopped.\n"
+                + "Send delay is the load tool's own part of every latency: from a message's stamp (its scheduled time\n"
+                + "when paced) until the tool had written it, before any server saw it.\n\n");
+        md.append("| scenario | server | deliveries/s | p50 ms | p99 ms | p99.9 ms | max ms | send delay p50 / p99 ms | lost | dup | handshake p99 ms | server CPU µs/delivery | load tool CPU µs/delivery | RSS connected MiB |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, String> s : SCENARIOS.entrySet()) {
             row(md, s.getValue(), "Mux", r.mux().get(s.getKey()));
             row(md, s.getValue(), "Django Channels", r.django().get(s.getKey()));
@@ -224,6 +231,21 @@ public final class ChatBenchReport {
         }
         if (r.scaleInMemory() == null && r.scaleRedis() == null) {
             md.append("| heap per idle connection ≤ 20 KB | not measured | — |\n");
+        }
+
+        md.append("\n### The machine's latency floor\n\n");
+        LoopbackFloor.Floor f = r.floor();
+        if (f == null) {
+            md.append("Not measured in this run.\n");
+        } else {
+            md.append("Measured in this run by `java -cp mux-examples.jar dev.mux.examples.load.LoopbackFloor` before the\n"
+                    + "servers started: ").append(f.samples()).append(" rounds, one every ").append(f.intervalMillis())
+                    .append(" ms as at 20 msg/s, each a timer wake-up and then 32 bytes to an idle\n"
+                            + "echo thread over loopback TCP and back. Any server's chat latency includes at least this: the paced\n"
+                            + "sender's timer, then a WebSocket round trip is two such wake-ups and writes plus the server's work.\n\n");
+            md.append("| what | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|\n");
+            floorRow(md, "timer wake-up, lateness", f.timerLateMillis());
+            floorRow(md, "loopback TCP round trip to an idle thread", f.tcpRoundTripMillis());
         }
 
         md.append("\n### Reading the numbers\n\n");
@@ -300,6 +322,11 @@ public final class ChatBenchReport {
         return md.toString();
     }
 
+    private static void floorRow(StringBuilder md, String what, LatencyStats.Millis m) {
+        md.append("| ").append(what).append(" | ").append(LoadReport.fmt(m.p50())).append(" | ")
+                .append(LoadReport.fmt(m.p99())).append(" | ").append(LoadReport.fmt(m.max())).append(" |\n");
+    }
+
     private static String layerName(LoadReport scale) {
         return scale.label().contains("redis") ? "Redis" : "in-memory";
     }
@@ -307,7 +334,7 @@ public final class ChatBenchReport {
     private static void row(StringBuilder md, String scenario, String server, LoadReport x) {
         md.append("| ").append(scenario).append(" | ").append(server).append(" | ");
         if (x == null) {
-            md.append("not measured | | | | | | | | | | |\n");
+            md.append("not measured | | | | | | | | | | | |\n");
             return;
         }
         LatencyStats.Millis l = x.latencyMillis();
@@ -316,6 +343,9 @@ public final class ChatBenchReport {
                 .append(LoadReport.fmt(l.p99())).append(" | ")
                 .append(LoadReport.fmt(l.p999())).append(" | ")
                 .append(LoadReport.fmt(l.max())).append(" | ")
+                .append(x.sent().delayMillis().count() == 0 ? "—"
+                        : LoadReport.fmt(x.sent().delayMillis().p50()) + " / " + LoadReport.fmt(x.sent().delayMillis().p99()))
+                .append(" | ")
                 .append(x.deliveries().lost()).append(" of ").append(x.deliveries().expected())
                 .append(x.truncated() ? " (time bound hit)" : "").append(" | ")
                 .append(x.deliveries().duplicates()).append(" | ")

@@ -110,8 +110,19 @@ public record LoadReport(
      * @param perSecond achieved send rate over all senders
      * @param maxInFlight most messages one sender had on their way (sent, not yet back at itself),
      *     counting the one just sent
+     * @param delayMillis per message: time from its stamp (its scheduled send time when paced,
+     *     the moment the sender took it up when back to back) until the load tool had written the
+     *     frame. This part of every latency is spent in the load tool (its timer waking late, its
+     *     own send path), not in the server; {@link LatencyStats.Millis#EMPTY} in reports written
+     *     before it was measured
      */
-    public record Sent(long messages, double durationMillis, double perSecond, long maxInFlight) {
+    public record Sent(long messages, double durationMillis, double perSecond, long maxInFlight,
+                       LatencyStats.Millis delayMillis) {
+
+        /** Reports written before the send delay was measured read with an empty summary. */
+        public Sent {
+            delayMillis = delayMillis == null ? LatencyStats.Millis.EMPTY : delayMillis;
+        }
     }
 
     /**
@@ -250,6 +261,9 @@ public record LoadReport(
                 + " max " + fmt(connect.latencyMillis().max()) + " ms");
         line(sb, "sent", sent.messages() + " in " + whole(sent.durationMillis()) + " ms (" + whole(sent.perSecond())
                 + " msg/s; at most " + sent.maxInFlight() + " in flight)");
+        if (sent.delayMillis().count() > 0) {
+            line(sb, "send delay ms", percentiles(sent.delayMillis()) + " (stamp to frame written, in the load tool)");
+        }
         line(sb, "deliveries/s", whole(deliveries.perSecond()));
         line(sb, "delivered", deliveries.delivered() + " of " + deliveries.expected() + " in "
                 + whole(deliveries.windowMillis()) + " ms");

@@ -355,7 +355,9 @@ public final class LoadRunner {
                 Thread.currentThread().interrupt();
                 return true;
             }
-            phase.sent(sender, seq + 1L, System.nanoTime());
+            long written = System.nanoTime();
+            phase.sendDelay(sender, written - stamp);
+            phase.sent(sender, seq + 1L, written);
         }
         return false;
     }
@@ -496,7 +498,8 @@ public final class LoadRunner {
         double sendMillis = sentTotal == 0 ? 0 : (m.lastSendDone.get() - firstSend) / 1e6;
         double windowMillis = unique == 0 ? 0 : (m.lastDelivery.get() - firstSend) / 1e6;
         LoadReport.Sent sent = new LoadReport.Sent(sentTotal, round3(sendMillis),
-                sendMillis <= 0 ? 0 : round3(sentTotal / (sendMillis / 1e3)), m.maxInFlight.get());
+                sendMillis <= 0 ? 0 : round3(sentTotal / (sendMillis / 1e3)), m.maxInFlight.get(),
+                LatencyStats.of(m.sendDelays()).toMillis());
         LoadReport.Deliveries deliveries = new LoadReport.Deliveries(expected, unique, lost, duplicates, reordered,
                 foreign.get(), round3(windowMillis), windowMillis <= 0 ? 0 : round3(unique / (windowMillis / 1e3)));
 
@@ -595,6 +598,8 @@ public final class LoadRunner {
         final AtomicLong firstSend = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong lastSendDone = new AtomicLong(Long.MIN_VALUE);
         final AtomicLong lastDelivery = new AtomicLong(Long.MIN_VALUE);
+        // One per sender; locked because a sender that outlived its join may still add.
+        final LongRecorder[] sendDelays;
         final CompletableFuture<Void> allDelivered = new CompletableFuture<>();
         volatile long expected = Long.MAX_VALUE;
 
@@ -609,6 +614,37 @@ public final class LoadRunner {
             this.sendNanos = new AtomicLongArray(slots);
             this.fanoutCount = new AtomicIntegerArray(slots);
             this.fanoutLast = new AtomicLongArray(slots);
+            this.sendDelays = new LongRecorder[senders];
+            for (int s = 0; s < senders; s++) {
+                sendDelays[s] = new LongRecorder(messages);
+            }
+        }
+
+        void sendDelay(int sender, long nanos) {
+            LongRecorder r = sendDelays[sender];
+            synchronized (r) {
+                r.add(nanos);
+            }
+        }
+
+        long[] sendDelays() {
+            long[][] parts = new long[sendDelays.length][];
+            int total = 0;
+            for (int s = 0; s < parts.length; s++) {
+                LongRecorder r = sendDelays[s];
+                synchronized (r) {
+                    parts[s] = new long[r.size()];
+                    r.copyTo(parts[s], 0);
+                }
+                total += parts[s].length;
+            }
+            long[] out = new long[total];
+            int offset = 0;
+            for (long[] part : parts) {
+                System.arraycopy(part, 0, out, offset, part.length);
+                offset += part.length;
+            }
+            return out;
         }
 
         int index(int sender, long seq) {

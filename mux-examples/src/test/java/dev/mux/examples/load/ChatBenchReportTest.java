@@ -23,7 +23,7 @@ class ChatBenchReportTest {
         return new LoadReport(label, "ws://127.0.0.1:1/ws/chat/x/", "2026-01-01T00:00:00Z",
                 new LoadReport.Settings(50, 1, 20, 0, 0, true, 0, 0),
                 new LoadReport.Connect(50, 50, 0, 100, lat),
-                new LoadReport.Sent(20, 10, 2000, 1),
+                new LoadReport.Sent(20, 10, 2000, 1, LatencyStats.Millis.EMPTY),
                 new LoadReport.Deliveries(1000, 1000, 0, 0, 0, 0, 1000, perSecond),
                 lat, new LoadReport.Fanout(20, 0, lat), new LoadReport.Warmup(0, 0, 0),
                 new LoadReport.Errors(0, List.of()),
@@ -51,8 +51,12 @@ class ChatBenchReportTest {
         return new ChatBenchReport.Results(django, mux,
                 withMux ? report("scale-inmemory", 1, 30, 12_345L) : null,
                 withMux ? report("scale-redis", 1, 60, 25_000L) : null,
-                Map.of("ZADD", 50_000.0), env);
+                Map.of("ZADD", 50_000.0), withMux ? FLOOR : null, env);
     }
+
+    private static final LoopbackFloor.Floor FLOOR = new LoopbackFloor.Floor(400, 50,
+            new LatencyStats.Millis(400, 0.05, 0.3, 0.2, 1.5, 2.0, 2.5),
+            new LatencyStats.Millis(400, 0.1, 0.4, 0.25, 1.25, 1.5, 1.75));
 
     @Test
     void ratiosAndTargetsAreComputedFromTheSameRun() {
@@ -67,6 +71,8 @@ class ChatBenchReportTest {
                 .contains("| heap per idle connection ≤ 20 KB (Redis layer) | 25,000 bytes | **no** |")
                 .contains("| ZADD | 50000 |")
                 .contains("a chat message costs Redis one write and one pop")
+                .contains("| timer wake-up, lateness | 0.200 | 1.500 | 2.500 |")
+                .contains("| loopback TCP round trip to an idle thread | 0.250 | 1.250 | 1.750 |")
                 .contains("shared with other work and noisy")
                 .doesNotContain("Mux was not measured");
     }
@@ -84,6 +90,22 @@ class ChatBenchReportTest {
     }
 
     @Test
+    void theLoadToolsSendDelayIsAColumnOfTheResults() {
+        Map<String, LoadReport> django = new LinkedHashMap<>(results(false).django());
+        LoadReport d = django.get("paced50");
+        LatencyStats.Millis delay = new LatencyStats.Millis(20, 0.1, 0.5, 0.4, 2.5, 3.0, 3.0);
+        django.put("paced50", new LoadReport(d.label(), d.url(), d.startedAt(), d.settings(), d.connect(),
+                new LoadReport.Sent(20, 10, 2000, 1, delay), d.deliveries(), d.latencyMillis(), d.fanout(), d.warmup(),
+                d.errors(), d.server(), d.cpu(), d.truncated(), d.durationSeconds()));
+        ChatBenchReport.Results r = new ChatBenchReport.Results(django, Map.of(), null, null, Map.of(), null, new Properties());
+
+        String md = ChatBenchReport.markdown(r, "c.png");
+
+        assertThat(md).containsPattern("\\| 50 clients, 20 msg/s \\| Django Channels \\|( [^|]* \\|){5} 0\\.400 / 2\\.500 \\|")
+                .contains("### The machine's latency floor\n\nNot measured in this run.");
+    }
+
+    @Test
     void resultsAreReadFromTheDirectoryAndMissingFilesAreNotMeasured() throws Exception {
         Files.writeString(dir.resolve("django-blast50.json"), report("django-blast50", 1000, 800, null).toJson());
         Files.writeString(dir.resolve("redis-benchmark.csv"),
@@ -97,6 +119,14 @@ class ChatBenchReportTest {
         assertThat(r.scaleInMemory()).isNull();
         assertThat(r.redisOpsPerSecond()).containsEntry("ZADD", 9111.62);
         assertThat(r.env().getProperty("mux_note")).isEqualTo("missing jar");
+        assertThat(r.floor()).isNull();
+    }
+
+    @Test
+    void theFloorIsReadFromTheDirectoryWhenTheProbeRan() throws Exception {
+        Files.writeString(dir.resolve("floor.json"), FLOOR.toJson());
+
+        assertThat(ChatBenchReport.Results.load(dir).floor()).isEqualTo(FLOOR);
     }
 
     @Test

@@ -13,7 +13,7 @@ class LoadReportTest {
         return new LoadReport("blast-50", "ws://127.0.0.1:1/ws/chat/b/", "2026-01-01T00:00:00Z",
                 new LoadReport.Settings(50, 1, 2, 0, 100, false, 0, 0),
                 new LoadReport.Connect(50, 49, 1, 120.5, lat),
-                new LoadReport.Sent(2, 1.5, 1333.3, 2),
+                new LoadReport.Sent(2, 1.5, 1333.3, 2, new LatencyStats.Millis(2, 0.05, 0.3, 0.1, 0.5, 0.5, 0.5)),
                 new LoadReport.Deliveries(98, 97, 1, 2, 3, 4, 100.0, 970.0),
                 lat, new LoadReport.Fanout(1, 1, lat), new LoadReport.Warmup(0, 0, 0),
                 new LoadReport.Errors(1, List.of("client 7 connect failed: ConnectException")),
@@ -57,6 +57,24 @@ class LoadReportTest {
         String table = sample(LoadReport.Server.NONE).toTable();
 
         assertThat(table).contains("CPU/delivery     server 5154.6 us (0.50 s), load tool 2577.3 us (0.25 s), measured phase");
+    }
+
+    @Test
+    void tableShowsTheLoadToolsOwnSendDelay() {
+        String table = sample(LoadReport.Server.NONE).toTable();
+
+        assertThat(table).contains("send delay ms    p50 0.100  p99 0.500  p99.9 0.500  max 0.500  (n=2)"
+                + " (stamp to frame written, in the load tool)");
+    }
+
+    @Test
+    void aReportWrittenBeforeTheSendDelayWasMeasuredReadsWithAnEmptyOneAndNoTableLine() {
+        String json = sample(LoadReport.Server.NONE).toJson().replaceFirst(",\\s*\"delayMillis\" : \\{[^}]*\\}", "");
+
+        assertThat(json).doesNotContain("delayMillis");
+        LoadReport read = LoadReport.fromJson(json);
+        assertThat(read.sent().delayMillis()).isEqualTo(LatencyStats.Millis.EMPTY);
+        assertThat(read.toTable()).doesNotContain("send delay");
     }
 
     @Test

@@ -72,6 +72,9 @@ class LoadToolIT {
         assertThat(r.fanout().complete()).isEqualTo(60);
         // Paced at 100/s, 60 messages take about 0.6 s to send.
         assertThat(r.sent().durationMillis()).isBetween(500.0, 5_000.0);
+        // Every message's own send delay is measured; it is part of its latency to every client.
+        assertThat(r.sent().delayMillis().count()).isEqualTo(60);
+        assertThat(r.sent().delayMillis().max()).isLessThanOrEqualTo(r.latencyMillis().max());
         assertThat(r.errors().count()).isZero();
         assertThat(r.server().pid()).isEqualTo(django.process.pid());
         assertThat(r.server().rssConnectedKb()).isPositive();
