@@ -135,6 +135,9 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     /** How long a popped message of a normal channel waits for a local receive before it goes back to Redis. */
     private static final long PARK_MILLIS = 250;
+    /** How often a reconnection's restart check asks again when its INFO is refused. */
+    private static final int RESTART_CHECK_ATTEMPTS = 100;
+    private static final long RESTART_CHECK_RETRY_MILLIS = 100;
 
     private static final Logger log = LoggerFactory.getLogger(RedisChannelLayer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -844,13 +847,37 @@ public final class RedisChannelLayer implements ChannelLayer {
 
     private void checkForRestarts() {
         for (Shard shard : shards) {
-            // The event may come before the connect future completes: wait for it, never start one.
-            CompletableFuture<StatefulRedisConnection<String, byte[]>> started = shard.commandsIfStarted();
-            if (started == null || closed) {
-                continue;
+            checkForRestart(shard, 0);
+        }
+    }
+
+    /**
+     * Compares the shard's Redis run id with the one seen before and restores this process's
+     * memberships if it changed. A connection event can arrive before the command connection
+     * takes commands again (its INFO is then refused): the check is retried until it gets an
+     * answer, the layer closes, or {@value #RESTART_CHECK_ATTEMPTS} attempts pass, after which
+     * the next reconnection starts a new check.
+     */
+    private void checkForRestart(Shard shard, int attempt) {
+        // The event may come before the connect future completes: wait for it, never start one.
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> started = shard.commandsIfStarted();
+        if (started == null || closed) {
+            return;
+        }
+        started.whenComplete((connection, connectFailure) -> {
+            if (connection == null) {
+                return; // the connect failed: its retry or the next reconnection checks again
             }
-            started.thenAccept(connection -> connection.async().info("server").whenComplete((info, failure) -> {
-                if (info == null || closed) {
+            connection.async().info("server").whenComplete((info, failure) -> {
+                if (closed) {
+                    return;
+                }
+                if (info == null) {
+                    if (attempt + 1 < RESTART_CHECK_ATTEMPTS) {
+                        schedule(() -> checkForRestart(shard, attempt + 1), RESTART_CHECK_RETRY_MILLIS);
+                    } else {
+                        log.debug("{}: could not ask {} whether it restarted: {}", name, shard, String.valueOf(failure));
+                    }
                     return;
                 }
                 String runId = parseRunId(info);
@@ -862,8 +889,8 @@ public final class RedisChannelLayer implements ChannelLayer {
                 if (previous != null && runId != null && !previous.equals(runId)) {
                     restoreMemberships(shard, connection);
                 }
-            }));
-        }
+            });
+        });
     }
 
     private void restoreMemberships(Shard shard, StatefulRedisConnection<String, byte[]> connection) {

@@ -174,6 +174,52 @@ class RedisFaultsIT {
     }
 
     @Test
+    void aReceiveLoopWhoseIdleConnectionWasDroppedWakesItsPopUnderTheNewClientId() {
+        RedisServer redis = redis();
+        RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder().host(redis.uri())
+                .commandTimeout(COMMAND_TIMEOUT).maxReconnectDelay(Duration.ofMillis(300)).build(), 60);
+        resources.add(layer);
+        CompletableFuture<Message> first = layer.receive("before-kill-worker").toCompletableFuture();
+        awaitCondition("the loop blocks on the worker channel", () -> blockedIn(redis, "bzpopmin"));
+        await(layer.send("before-kill-worker", Message.of("type", "first")));
+        assertThat(await(first).type()).isEqualTo("first");
+        // The loop has learned its connection's client id; nothing waits now, so the loop idles.
+        awaitCondition("the loop idles", () -> !blockedIn(redis, "bzpopmin"));
+
+        redis.command("CLIENT", "KILL", "TYPE", "normal");
+        awaitCondition("both connections of the layer are back", () -> clients(redis) == 2);
+        long unblocksBefore = unblockCalls(redis);
+
+        String local = layer.newChannel("after-kill");
+        CompletableFuture<Message> localWaiting = layer.receive(local).toCompletableFuture();
+        awaitCondition("the loop blocks on the process channel", () -> blockedIn(redis, "bzmpop"));
+        CompletableFuture<Message> workerWaiting = layer.receive("after-kill-worker").toCompletableFuture();
+        await(layer.send("after-kill-worker", Message.of("type", "job")));
+
+        assertThat(await(workerWaiting).type()).isEqualTo("job");
+        // Under the old connection's id, CLIENT UNBLOCK would find no client, be retried every 5 ms
+        // and give up, leaving the worker's receive to wait out the 60 s pop.
+        assertThat(unblockCalls(redis) - unblocksBefore).as("CLIENT UNBLOCK calls").isBetween(1L, 3L);
+        await(layer.send(local, Message.of("type", "second")));
+        assertThat(await(localWaiting).type()).isEqualTo("second");
+    }
+
+    private static long unblockCalls(RedisServer redis) {
+        String stats = String.valueOf(redis.command("INFO", "commandstats"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_client\\|unblock:calls=(\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static String clientList(RedisServer redis) {
+        return String.valueOf(redis.command("CLIENT", "LIST"));
+    }
+
+    /** Whether a connection is blocked in the given command now (its last command, flag b). */
+    private static boolean blockedIn(RedisServer redis, String command) {
+        return clientList(redis).lines().anyMatch(line -> line.contains(" flags=b ") && line.contains(" cmd=" + command + " "));
+    }
+
+    @Test
     void groupMembershipsOfLiveLocalChannelsAreAddedAgainAfterRedisRestarts() {
         RedisServer redis = redis();
         RedisChannelLayer layer = layer(redis);
@@ -198,6 +244,26 @@ class RedisFaultsIT {
         assertThat(await(layer.groupSend("room", Message.of("type", "welcome.back"))))
                 .isEqualTo(new GroupSendResult(1, 0));
         assertThat(await(layer.receive(live)).type()).isEqualTo("welcome.back");
+    }
+
+    @Test
+    void membershipsComeBackAfterEachOfSeveralRestartsInARow() {
+        RedisServer redis = redis();
+        RedisChannelLayer layer = layer(redis);
+        String live = layer.newChannel("again");
+        await(layer.groupAdd("room", live));
+
+        for (int restart = 1; restart <= 5; restart++) {
+            redis.kill();
+            redis.restart();
+            // Reconnection events race the command connection becoming usable again; the
+            // restart must be noticed whichever comes first.
+            awaitCondition("the membership is back after restart " + restart,
+                    () -> members(redis, "asgi:group:room").contains(live));
+            assertThat(await(layer.groupSend("room", Message.of("type", "back", "n", (long) restart))))
+                    .isEqualTo(new GroupSendResult(1, 0));
+            assertThat(await(layer.receive(live)).get("n")).isEqualTo((long) restart);
+        }
     }
 
     @Test
