@@ -301,9 +301,10 @@ final class ReceiveLoop {
                         acceptBatch(connection, popped.getKey(), popped.getValue());
                     }
                     succeeded();
-                    if (count < PROCESS_BATCH && !stopped && demand.version() == inbox.version()) {
-                        // The key is most likely empty now: block again at once. (A full batch or
-                        // changed demand goes through step(), which also restores any backup.)
+                    if (count > 0 && count < PROCESS_BATCH && !stopped && demand.version() == inbox.version()) {
+                        // The key is most likely empty now: block again at once. (A full batch,
+                        // new demand or a pop that timed out goes through step(), which also
+                        // restores any backup, and lets the loop idle once nothing waits.)
                         block(connection, demand);
                     } else {
                         step();

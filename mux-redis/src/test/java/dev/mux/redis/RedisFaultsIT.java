@@ -188,7 +188,7 @@ class RedisFaultsIT {
 
         redis.command("CLIENT", "KILL", "TYPE", "normal");
         awaitCondition("both connections of the layer are back", () -> clients(redis) == 2);
-        long unblocksBefore = unblockCalls(redis);
+        long unblocksBefore = commandCalls(redis, "client|unblock");
 
         String local = layer.newChannel("after-kill");
         CompletableFuture<Message> localWaiting = layer.receive(local).toCompletableFuture();
@@ -199,15 +199,48 @@ class RedisFaultsIT {
         assertThat(await(workerWaiting).type()).isEqualTo("job");
         // Under the old connection's id, CLIENT UNBLOCK would find no client, be retried every 5 ms
         // and give up, leaving the worker's receive to wait out the 60 s pop.
-        assertThat(unblockCalls(redis) - unblocksBefore).as("CLIENT UNBLOCK calls").isBetween(1L, 3L);
+        assertThat(commandCalls(redis, "client|unblock") - unblocksBefore).as("CLIENT UNBLOCK calls").isBetween(1L, 3L);
         await(layer.send(local, Message.of("type", "second")));
         assertThat(await(localWaiting).type()).isEqualTo("second");
     }
 
-    private static long unblockCalls(RedisServer redis) {
+    @Test
+    void theReceiveLoopStopsPoppingOnceNoReceiveWaits() {
+        RedisServer redis = redis();
+        // Pops wait 1 s at the server: a loop that keeps popping shows up blocked again at once.
+        RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder().host(redis.uri())
+                .commandTimeout(COMMAND_TIMEOUT).maxReconnectDelay(Duration.ofMillis(300)).build(), 1);
+        resources.add(layer);
+        String local = layer.newChannel("once");
+        CompletableFuture<Message> only = layer.receive(local).toCompletableFuture();
+        awaitCondition("the loop blocks on the process channel", () -> blockedIn(redis, "bzmpop"));
+        await(layer.send(local, Message.of("type", "only")));
+        assertThat(await(only).type()).isEqualTo("only");
+
+        awaitCondition("the loop stops popping", () -> !blockedIn(redis, "bzmpop"));
+        long pops = commandCalls(redis, "bzmpop");
+        sleepMillis(2_500); // two and a half block timeouts
+        assertThat(commandCalls(redis, "bzmpop")).as("pops after the last receive").isEqualTo(pops);
+
+        // A message sent meanwhile waits in Redis for the next receive.
+        await(layer.send(local, Message.of("type", "later")));
+        assertThat(await(layer.receive(local)).type()).isEqualTo("later");
+    }
+
+    private static long commandCalls(RedisServer redis, String command) {
         String stats = String.valueOf(redis.command("INFO", "commandstats"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_client\\|unblock:calls=(\\d+)").matcher(stats);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + java.util.regex.Pattern.quote(command)
+                + ":calls=(\\d+)").matcher(stats);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static String clientList(RedisServer redis) {
