@@ -99,7 +99,7 @@ class SecurityJettyIT {
         });
         server.start();
         port = connector.getLocalPort();
-        client = ClientManager.createClient();
+        client = TestContainers.tyrusClient();
     }
 
     /** Servlet BASIC security with one user, alice, on the given path: the container authenticates. */

@@ -7,6 +7,11 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -19,6 +24,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.BaseContainer;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
 import org.glassfish.tyrus.spi.ServerContainer;
@@ -120,8 +126,9 @@ public final class TestContainers {
      * static {@code @RegisterExtension} field and take a {@linkplain #newClient() new client}
      * for each connection; all are shut down after the class's tests.
      *
-     * <p>One client per connection because a Tyrus client shuts its executors down when its
-     * last connection closes, so a connection it opens at that moment can fail with a
+     * <p>One client per connection, and each on {@linkplain #tyrusClient() shared executors},
+     * because a Tyrus client shuts its own executors down when its last connection closes, and
+     * that check races its connections: one opened, or even used, at that moment fails with a
      * {@code RejectedExecutionException} (Tyrus issue 640).
      */
     public static final class Client implements BeforeAllCallback, AfterAllCallback {
@@ -139,7 +146,7 @@ public final class TestContainers {
                 throw new IllegalStateException("clients are made only while a test class runs;"
                         + " register the extension with @RegisterExtension on a static field");
             }
-            ClientManager client = ClientManager.createClient();
+            ClientManager client = tyrusClient();
             made.add(client);
             return client;
         }
@@ -154,6 +161,56 @@ public final class TestContainers {
             running = false;
             made.forEach(ClientManager::shutdown);
             made.clear();
+        }
+    }
+
+    /**
+     * Returns a new Tyrus client that runs on executors shared by every client of the test JVM,
+     * which Tyrus never shuts down, instead of its own.
+     *
+     * <p>Tyrus takes such executors from its container when it runs inside an application
+     * server ("managed" executors). A client with executors of its own shuts them down when its
+     * last connection closes, and that check races its other connections: a connection opened
+     * or a frame sent at that moment fails with a {@code RejectedExecutionException} from a
+     * terminated executor (Tyrus issue 640). Seen here as a test client's first {@code
+     * sendText} failing. The fields are set by reflection, as a container would at construction.
+     *
+     * @return the client; {@link ClientManager#shutdown()} leaves the shared executors running
+     * @throws IllegalStateException if this Tyrus version no longer has the fields
+     */
+    public static ClientManager tyrusClient() {
+        ClientManager client = ClientManager.createClient();
+        try {
+            setField(client, "managedExecutorService", SharedTyrusExecutors.EXECUTOR);
+            setField(client, "managedScheduledExecutorService", SharedTyrusExecutors.SCHEDULED);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot give the Tyrus client shared executors: Tyrus's BaseContainer"
+                    + " changed (see Tyrus issue 640 and TestContainers.tyrusClient)", e);
+        }
+        return client;
+    }
+
+    private static void setField(ClientManager client, String name, Object value) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = BaseContainer.class.getDeclaredField(name);
+        field.setAccessible(true);
+        field.set(client, value);
+    }
+
+    /** The executors every test client shares; daemon threads that live as long as the JVM. */
+    static final class SharedTyrusExecutors {
+        static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(daemons("tyrus-client-"));
+        static final ScheduledExecutorService SCHEDULED = Executors.newScheduledThreadPool(2, daemons("tyrus-client-timer-"));
+
+        private SharedTyrusExecutors() {
+        }
+
+        private static ThreadFactory daemons(String prefix) {
+            AtomicInteger count = new AtomicInteger();
+            return task -> {
+                Thread thread = new Thread(task, prefix + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
         }
     }
 

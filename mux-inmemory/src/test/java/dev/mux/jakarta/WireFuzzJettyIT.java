@@ -46,7 +46,7 @@ class WireFuzzJettyIT {
                 .build();
         server = TestContainers.jetty(mux);
         port = server.port();
-        client = ClientManager.createClient();
+        client = TestContainers.tyrusClient();
     }
 
     @AfterEach
