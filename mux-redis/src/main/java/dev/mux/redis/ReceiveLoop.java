@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When every waiting receive is on this process's keys (the usual case: consumers) and the
  * server has {@code BZMPOP} (Redis 7.0 and later), the loop blocks in {@code BZMPOP ... MIN
- * COUNT} instead and, after a pop that found fewer than a full batch, blocks again at once:
- * one round trip per batch of messages instead of three (the blocking pop, the batch script,
- * {@code CLIENT ID}). The backup and the acknowledgement of each batch are pipelined before
+ * COUNT} instead and, after a pop that found some but fewer than a full batch, blocks again at
+ * once: one round trip per batch of messages instead of three (the blocking pop, the batch
+ * script, {@code CLIENT ID}). A pop that timed out goes through the full step, so the loop
+ * idles once no receive waits. The backup and the acknowledgement of each batch are pipelined before
  * the next pop, so the server has removed the backup before it blocks again, as in the slower
  * path. The connection's client id is asked once per connection, not before every pop.
  *
