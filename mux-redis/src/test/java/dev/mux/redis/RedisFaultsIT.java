@@ -62,14 +62,25 @@ class RedisFaultsIT {
         return server;
     }
 
-    private RedisChannelLayer layer(RedisServer... servers) {
-        RedisChannelLayer.Builder builder = RedisChannelLayer.builder()
+    /** A layer on one server whose blocking pops wait {@code blockSeconds} at the server. */
+    private RedisChannelLayer layerPoppingFor(RedisServer redis, long blockSeconds) {
+        RedisChannelLayer layer = RedisChannelLayer.create(options(redis).build(), blockSeconds);
+        resources.add(layer);
+        return layer;
+    }
+
+    private static RedisLayerOptions.Builder options(RedisServer... servers) {
+        RedisLayerOptions.Builder builder = RedisLayerOptions.builder()
                 .commandTimeout(COMMAND_TIMEOUT)
                 .maxReconnectDelay(Duration.ofMillis(300));
         for (RedisServer server : servers) {
             builder.host(server.uri());
         }
-        RedisChannelLayer layer = builder.build();
+        return builder;
+    }
+
+    private RedisChannelLayer layer(RedisServer... servers) {
+        RedisChannelLayer layer = RedisChannelLayer.create(options(servers).build());
         resources.add(layer);
         return layer;
     }
@@ -176,9 +187,7 @@ class RedisFaultsIT {
     @Test
     void aReceiveLoopWhoseIdleConnectionWasDroppedWakesItsPopUnderTheNewClientId() {
         RedisServer redis = redis();
-        RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder().host(redis.uri())
-                .commandTimeout(COMMAND_TIMEOUT).maxReconnectDelay(Duration.ofMillis(300)).build(), 60);
-        resources.add(layer);
+        RedisChannelLayer layer = layerPoppingFor(redis, 60);
         CompletableFuture<Message> first = layer.receive("before-kill-worker").toCompletableFuture();
         awaitCondition("the loop blocks on the worker channel", () -> blockedIn(redis, "bzpopmin"));
         await(layer.send("before-kill-worker", Message.of("type", "first")));
@@ -208,9 +217,7 @@ class RedisFaultsIT {
     void theReceiveLoopStopsPoppingOnceNoReceiveWaits() {
         RedisServer redis = redis();
         // Pops wait 1 s at the server: a loop that keeps popping shows up blocked again at once.
-        RedisChannelLayer layer = RedisChannelLayer.create(RedisLayerOptions.builder().host(redis.uri())
-                .commandTimeout(COMMAND_TIMEOUT).maxReconnectDelay(Duration.ofMillis(300)).build(), 1);
-        resources.add(layer);
+        RedisChannelLayer layer = layerPoppingFor(redis, 1);
         String local = layer.newChannel("once");
         CompletableFuture<Message> only = layer.receive(local).toCompletableFuture();
         awaitCondition("the loop blocks on the process channel", () -> blockedIn(redis, "bzmpop"));
