@@ -58,10 +58,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadRunner {
 
     private static final int MAX_ERROR_SAMPLES = 20;
-
-    // CPU used during the measured phase; -1 when not measured. Written by run() before report().
-    private long measuredServerCpuNanos = -1;
-    private long measuredOwnCpuNanos = -1;
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final JsonFactory JSON = new JsonFactory();
@@ -78,6 +74,9 @@ public final class LoadRunner {
     private volatile Phase measuredPhase;
     private volatile Client[] clients;
     private boolean started;
+    // CPU used during the measured phase; -1 when not measured. Written by run() before report().
+    private long measuredServerCpuNanos = -1;
+    private long measuredOwnCpuNanos = -1;
 
     /**
      * Creates a runner.

@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Measures a local server process: its CPU time from {@code /proc/<pid>/stat}, its resident set size from {@code /proc/<pid>/status}
- * (Linux) and, for a JVM, its live heap with {@code jcmd <pid> GC.class_histogram}, which runs
- * a full collection first and then sums the bytes of every live object.
+ * Measures a local server process: its CPU time from {@code /proc/<pid>/stat}, its resident
+ * set size from {@code /proc/<pid>/status} (Linux) and, for a JVM, its live heap with
+ * {@code jcmd <pid> GC.class_histogram}, which runs a full collection first and then sums the
+ * bytes of every live object.
  *
  * <p>Thread-safe: every call reads the process afresh.
  */
